@@ -1,0 +1,53 @@
+//! The command line: global options and the list of subcommands. Each
+//! subcommand's own arguments live in its file under `cmd/`.
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::cmd;
+use crate::exit::Outcome;
+
+/// Get off spreadsheet shadow processes: read the sheets as they are, map them onto
+/// one order and inventory model, show every integrity break to the cell, and track
+/// each shadow sheet until it can be retired.
+#[derive(Debug, Parser)]
+#[command(
+    name = "offsheet",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Print no progress bar and no summary line on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Scan(cmd::scan::ScanArgs),
+}
+
+pub fn run(cli: Cli) -> miette::Result<Outcome> {
+    match cli.command {
+        Command::Scan(args) => cmd::scan::run(args, &cli.global),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

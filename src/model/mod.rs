@@ -1,0 +1,5 @@
+//! The canonical tables every source is mapped onto, and their schemas.
+
+pub mod schema;
+
+pub use schema::{Entity, Field, FieldType};

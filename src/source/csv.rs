@@ -1,0 +1,508 @@
+//! Delimited text: decode, sniff the delimiter, and parse every record into
+//! columns of text that remember the line each record starts on. Ragged records
+//! are kept whole (extra fields become extra columns) and reported, never fatal.
+//! Large files are parsed in parallel chunks whose seams are checked exactly.
+
+use std::borrow::Cow;
+
+use super::encoding::{self, Decoded, NotText};
+use super::grid::{Column, Grid, TextColumn};
+use super::{RaggedRow, ReadError, Sheet, TextFormat};
+
+/// Files above this size are split into chunks parsed on separate threads.
+const PARALLEL_MIN_BYTES: usize = 4 << 20;
+const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// Reads CSV bytes into a single sheet (named `None`).
+pub fn read_csv(
+    bytes: &[u8],
+    display: &str,
+    extension: &str,
+    forced: Option<&'static encoding_rs::Encoding>,
+    threads: usize,
+) -> Result<(Sheet, TextFormat), ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Empty {
+            file: display.to_string(),
+        });
+    }
+    let decoded: Decoded<'_> = encoding::decode(bytes, forced).map_err(|e| match e {
+        NotText::Binary => ReadError::NotASpreadsheet {
+            file: display.to_string(),
+            reason: "binary content (NUL bytes) where text was expected".into(),
+        },
+    })?;
+    let (text, line_ending) = normalise_line_ends(decoded.text);
+    let prefer_tab = matches!(extension.to_ascii_lowercase().as_str(), "tsv" | "tab");
+    let sniff = sniff(&text, prefer_tab);
+    let parsed = parse(&text, sniff.delimiter, sniff.usual_fields, threads).map_err(|_| {
+        ReadError::TooLarge {
+            file: display.to_string(),
+            reason: "a column holds more than 4 GiB of text".into(),
+        }
+    })?;
+    let mut sheet = Sheet::new(None, parsed.grid);
+    sheet.lines = parsed.lines;
+    sheet.usual_fields = sniff.usual_fields;
+    sheet.ragged = parsed
+        .ragged
+        .into_iter()
+        .map(|(row, fields)| RaggedRow { row, fields })
+        .collect();
+    let format = TextFormat {
+        encoding: decoded.encoding.name().to_string(),
+        bom: decoded.bom,
+        delimiter: char::from(sniff.delimiter),
+        line_ending,
+    };
+    Ok((sheet, format))
+}
+
+/// Old Mac files end lines with a lone CR; the csv parser counts lines by LF, so
+/// such files are rewritten with LF to keep line numbers true.
+fn normalise_line_ends(text: Cow<'_, str>) -> (Cow<'_, str>, &'static str) {
+    let bytes = text.as_bytes();
+    match memchr::memchr(b'\n', bytes) {
+        Some(i) if i > 0 && bytes[i - 1] == b'\r' => (text, "crlf"),
+        Some(_) => (text, "lf"),
+        None if memchr::memchr(b'\r', bytes).is_some() => {
+            (Cow::Owned(text.replace('\r', "\n")), "cr")
+        }
+        None => (text, "none"),
+    }
+}
+
+/// The delimiter and usual field count found in the first records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sniffed {
+    pub delimiter: u8,
+    pub usual_fields: u32,
+}
+
+/// Picks the delimiter whose records agree most on their field count.
+pub fn sniff(text: &str, prefer_tab: bool) -> Sniffed {
+    let sample = sample_of(text);
+    let mut best: Option<(f64, u32, u8)> = None;
+    let candidates: Vec<u8> = if prefer_tab {
+        std::iter::once(b'\t')
+            .chain(CANDIDATES.into_iter().filter(|&c| c != b'\t'))
+            .collect()
+    } else {
+        CANDIDATES.to_vec()
+    };
+    for delimiter in candidates {
+        let counts = field_counts(sample, delimiter);
+        let Some((mode, freq)) = mode_of(&counts) else {
+            continue;
+        };
+        if mode < 2 {
+            continue;
+        }
+        let consistency = freq as f64 / counts.len() as f64;
+        let better = match best {
+            None => true,
+            Some((c, m, _)) => consistency > c + 1e-9 || (consistency > c - 1e-9 && mode > m),
+        };
+        if better {
+            best = Some((consistency, mode, delimiter));
+        }
+    }
+    match best {
+        Some((_, mode, delimiter)) => Sniffed {
+            delimiter,
+            usual_fields: mode,
+        },
+        None => Sniffed {
+            delimiter: if prefer_tab { b'\t' } else { b',' },
+            usual_fields: 1,
+        },
+    }
+}
+
+fn sample_of(text: &str) -> &str {
+    const SAMPLE: usize = 64 * 1024;
+    if text.len() <= SAMPLE {
+        return text;
+    }
+    let cut = match memchr::memrchr(b'\n', &text.as_bytes()[..SAMPLE]) {
+        Some(i) => i + 1,
+        None => SAMPLE,
+    };
+    let mut cut = cut;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &text[..cut]
+}
+
+fn field_counts(sample: &str, delimiter: u8) -> Vec<u32> {
+    let mut reader = reader_builder(delimiter).from_reader(sample.as_bytes());
+    let mut record = csv::ByteRecord::new();
+    let mut counts = Vec::new();
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        counts.push(record.len() as u32);
+        if counts.len() >= 500 {
+            break;
+        }
+    }
+    counts
+}
+
+fn mode_of(counts: &[u32]) -> Option<(u32, usize)> {
+    let mut sorted = counts.to_vec();
+    sorted.sort_unstable();
+    let mut best: Option<(u32, usize)> = None;
+    for group in sorted.chunk_by(|a, b| a == b) {
+        let (value, n) = (group[0], group.len());
+        if best.is_none_or(|(bv, bn)| n > bn || (n == bn && value > bv)) {
+            best = Some((value, n));
+        }
+    }
+    best
+}
+
+fn reader_builder(delimiter: u8) -> csv::ReaderBuilder {
+    let mut b = csv::ReaderBuilder::new();
+    b.delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .double_quote(true);
+    b
+}
+
+/// Every record of a text, column by column.
+pub struct Parsed {
+    pub grid: Grid,
+    pub lines: Vec<u32>,
+    /// Records (grid row, field count) whose count differs from the usual one.
+    pub ragged: Vec<(u32, u32)>,
+}
+
+struct Chunk {
+    columns: Vec<ColumnBuilder>,
+    rows: usize,
+    lines: Vec<u32>,
+    ragged: Vec<(u32, u32)>,
+    /// Byte offset (in the whole text) of the first record not taken, if the
+    /// chunk stopped at its end hint.
+    stopped_at: Option<usize>,
+}
+
+#[derive(Default)]
+struct ColumnBuilder {
+    buf: Vec<u8>,
+    ends: Vec<u32>,
+}
+
+/// Raised when a column outgrows 4 GiB.
+#[derive(Debug)]
+pub struct TooLarge;
+
+pub fn parse(text: &str, delimiter: u8, usual: u32, threads: usize) -> Result<Parsed, TooLarge> {
+    let bytes = text.as_bytes();
+    let n = if bytes.len() >= PARALLEL_MIN_BYTES {
+        threads
+            .clamp(1, 8)
+            .min(bytes.len() / (PARALLEL_MIN_BYTES / 2))
+    } else {
+        1
+    };
+    let seams = seams(bytes, n);
+    let mut chunks: Vec<Result<Chunk, TooLarge>> = if seams.len() <= 2 {
+        vec![parse_chunk(bytes, 0, None, delimiter, usual)]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = seams
+                .windows(2)
+                .map(|w| {
+                    let (start, end) = (w[0], w[1]);
+                    let hint = (end < bytes.len()).then_some(end);
+                    s.spawn(move || parse_chunk(bytes, start, hint, delimiter, usual))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or(Err(TooLarge)))
+                .collect()
+        })
+    };
+    // Check each seam: the chunk before it must have stopped exactly there.
+    let mut accepted: Vec<Chunk> = Vec::new();
+    let mut i = 0;
+    while i < chunks.len() {
+        let chunk = std::mem::replace(&mut chunks[i], Err(TooLarge))?;
+        let next_seam = seams.get(i + 1).copied().filter(|&s| s < bytes.len());
+        match (chunk.stopped_at, next_seam) {
+            (Some(stop), Some(seam)) if stop != seam => {
+                // The guess split a record: parse the rest in one go from the true seam.
+                accepted.push(chunk);
+                accepted.push(parse_chunk(bytes, stop, None, delimiter, usual)?);
+                break;
+            }
+            (None, Some(_)) => {
+                // A quoted field ran over the seam to the end: this chunk has it all.
+                accepted.push(chunk);
+                break;
+            }
+            _ => accepted.push(chunk),
+        }
+        i += 1;
+    }
+    merge(accepted)
+}
+
+/// Chunk starts: 0 and, for each later chunk, the byte after a newline near
+/// an even split. A seam may fall inside a quoted field; `parse` detects that.
+fn seams(bytes: &[u8], n: usize) -> Vec<usize> {
+    let mut out = vec![0];
+    for k in 1..n {
+        let target = bytes.len() * k / n;
+        if let Some(nl) = memchr::memchr(b'\n', &bytes[target..]) {
+            let seam = target + nl + 1;
+            if seam < bytes.len() && seam > *out.last().unwrap_or(&0) {
+                out.push(seam);
+            }
+        }
+    }
+    out.push(bytes.len());
+    out
+}
+
+fn parse_chunk(
+    bytes: &[u8],
+    start: usize,
+    stop_hint: Option<usize>,
+    delimiter: u8,
+    usual: u32,
+) -> Result<Chunk, TooLarge> {
+    // Lines are counted here, not taken from the csv crate, whose positions
+    // point at the end of the previous record (before any blank lines).
+    let mut line = 1 + memchr::memchr_iter(b'\n', &bytes[..start]).count() as u32;
+    let mut counted_to = start;
+    let mut reader = reader_builder(delimiter).from_reader(&bytes[start..]);
+    let mut record = csv::ByteRecord::new();
+    let mut chunk = Chunk {
+        columns: Vec::new(),
+        rows: 0,
+        lines: Vec::new(),
+        ragged: Vec::new(),
+        stopped_at: None,
+    };
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            // The csv parser only fails on I/O or UTF-8, neither possible on a
+            // byte slice; treat it as the end of the data.
+            Err(_) => break,
+        }
+        let Some(pos) = record.position() else { break };
+        let mut at = start + pos.byte() as usize;
+        while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
+            at += 1;
+        }
+        if let Some(hint) = stop_hint
+            && at >= hint
+        {
+            chunk.stopped_at = Some(at);
+            break;
+        }
+        let row = chunk.rows;
+        let fields = record.len();
+        if fields > chunk.columns.len() {
+            chunk.columns.resize_with(fields, || ColumnBuilder {
+                buf: Vec::new(),
+                ends: vec![0; row],
+            });
+        }
+        for (c, column) in chunk.columns.iter_mut().enumerate() {
+            if let Some(field) = record.get(c) {
+                column.buf.extend_from_slice(field);
+            }
+            let end = u32::try_from(column.buf.len()).map_err(|_| TooLarge)?;
+            column.ends.push(end);
+        }
+        if fields as u32 != usual {
+            chunk.ragged.push((row as u32, fields as u32));
+        }
+        if at > counted_to {
+            line += memchr::memchr_iter(b'\n', &bytes[counted_to..at]).count() as u32;
+            counted_to = at;
+        }
+        chunk.lines.push(line);
+        chunk.rows += 1;
+    }
+    Ok(chunk)
+}
+
+fn merge(chunks: Vec<Chunk>) -> Result<Parsed, TooLarge> {
+    let width = chunks.iter().map(|c| c.columns.len()).max().unwrap_or(0);
+    let total_rows: usize = chunks.iter().map(|c| c.rows).sum();
+    let mut columns: Vec<Option<TextColumn>> = (0..width).map(|_| None).collect();
+    let mut lines = Vec::with_capacity(total_rows);
+    let mut ragged = Vec::new();
+    let mut offset = 0u32;
+    for chunk in chunks {
+        let mut parts = chunk.columns.into_iter();
+        for column in columns.iter_mut() {
+            let part = match parts.next() {
+                Some(b) => {
+                    let text = String::from_utf8(b.buf).map_err(|_| TooLarge)?;
+                    TextColumn::from_parts(text, b.ends)
+                }
+                None => {
+                    let mut empty = TextColumn::default();
+                    empty.pad(chunk.rows);
+                    empty
+                }
+            };
+            match column {
+                None => {
+                    let mut first = TextColumn::default();
+                    first.pad(offset as usize);
+                    first.append(&part).map_err(|_| TooLarge)?;
+                    *column = Some(first);
+                }
+                Some(c) => c.append(&part).map_err(|_| TooLarge)?,
+            }
+        }
+        lines.extend_from_slice(&chunk.lines);
+        ragged.extend(chunk.ragged.into_iter().map(|(r, n)| (r + offset, n)));
+        offset += chunk.rows as u32;
+    }
+    let grid = Grid::from_columns(
+        columns
+            .into_iter()
+            .map(|c| Column::Text(c.unwrap_or_default()))
+            .collect(),
+    );
+    Ok(Parsed {
+        grid,
+        lines,
+        ragged,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::grid::CellRef;
+
+    fn read(text: &[u8]) -> (Sheet, TextFormat) {
+        read_csv(text, "t.csv", "csv", None, 1).unwrap()
+    }
+
+    fn row(sheet: &Sheet, r: usize) -> Vec<String> {
+        (0..sheet.grid.cols())
+            .map(|c| match sheet.grid.get(r, c) {
+                CellRef::Text(t) => t.to_string(),
+                _ => String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sniffs_each_delimiter() {
+        for (text, d) in [
+            ("a,b,c\n1,2,3\n", ','),
+            ("Artikel;Menge;Preis\nA-1;3;12,50\nA-2;4;1.234,00\n", ';'),
+            ("a\tb\n1\t2\n", '\t'),
+            ("a|b|c\n1|2|3\n", '|'),
+        ] {
+            let (_, f) = read(text.as_bytes());
+            assert_eq!(f.delimiter, d, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn identifiers_stay_text_and_quotes_keep_newlines() {
+        let (s, f) = read(b"id,note\r\n0017,\"two\r\nlines\"\r\n0018,\"say \"\"hi\"\"\"\r\n");
+        assert_eq!(f.line_ending, "crlf");
+        assert_eq!(row(&s, 1), ["0017", "two\r\nlines"]);
+        assert_eq!(row(&s, 2), ["0018", "say \"hi\""]);
+        // The record after the two-line field starts on line 4.
+        assert_eq!(s.lines, [1, 2, 4]);
+        assert_eq!(s.cell_name(2, 1), "B4");
+    }
+
+    #[test]
+    fn ragged_rows_are_kept_and_reported() {
+        let (s, _) = read(b"a,b,c\n1,2,3\n4,5\n6,7,8,9\n");
+        assert_eq!(s.grid.cols(), 4);
+        assert_eq!(row(&s, 3), ["6", "7", "8", "9"]);
+        assert_eq!(row(&s, 2), ["4", "5", "", ""]);
+        let ragged: Vec<_> = s.ragged.iter().map(|r| (r.row, r.fields)).collect();
+        assert_eq!(ragged, [(2, 2), (3, 4)]);
+        assert_eq!(s.usual_fields, 3);
+    }
+
+    #[test]
+    fn old_mac_line_ends_count_lines() {
+        let (s, f) = read(b"a,b\r1,2\r3,4\r");
+        assert_eq!(f.line_ending, "cr");
+        assert_eq!(s.grid.rows(), 3);
+        assert_eq!(s.lines, [1, 2, 3]);
+    }
+
+    #[test]
+    fn blank_lines_shift_line_numbers() {
+        let (s, _) = read(b"a,b\n\n1,2\n\n\n3,4\n");
+        assert_eq!(s.lines, [1, 3, 6]);
+    }
+
+    #[test]
+    fn windows_1252_is_decoded() {
+        let (s, f) = read(b"Z\xE4hler;Menge\nM\xFCller;3\n");
+        assert_eq!(f.encoding, "windows-1252");
+        assert_eq!(row(&s, 0), ["Zähler", "Menge"]);
+        assert_eq!(row(&s, 1), ["Müller", "3"]);
+    }
+
+    #[test]
+    fn empty_and_binary_files_are_errors() {
+        assert_eq!(
+            read_csv(b"", "e.csv", "csv", None, 1).unwrap_err().kind(),
+            "empty"
+        );
+        assert_eq!(
+            read_csv(b"\x00\x01\x02\x00", "b.csv", "csv", None, 1)
+                .unwrap_err()
+                .kind(),
+            "not_a_spreadsheet"
+        );
+    }
+
+    /// Chunks parsed on several threads give exactly the sequential result,
+    /// including when a seam falls inside a quoted field with newlines.
+    #[test]
+    fn parallel_chunks_match_sequential_parse() {
+        let mut text = String::from("id,note,qty\n");
+        for i in 0..200_000 {
+            if i % 997 == 0 {
+                text.push_str(&format!("{i:06},\"multi\nline\n{i}\",{}\n", i % 7));
+            } else if i % 1_301 == 0 {
+                text.push_str(&format!("{i:06},short\n"));
+            } else {
+                text.push_str(&format!("{i:06},plain note {i},{}\n", i % 7));
+            }
+        }
+        assert!(text.len() > PARALLEL_MIN_BYTES);
+        let one = parse(&text, b',', 3, 1).unwrap();
+        for threads in [2, 3, 8] {
+            let many = parse(&text, b',', 3, threads).unwrap();
+            assert_eq!(many.lines, one.lines);
+            assert_eq!(many.ragged, one.ragged);
+            assert_eq!(many.grid.rows(), one.grid.rows());
+            for r in (0..one.grid.rows()).step_by(101) {
+                for c in 0..3 {
+                    assert_eq!(many.grid.get(r, c), one.grid.get(r, c), "row {r} col {c}");
+                }
+            }
+        }
+        // A seam forced into a quoted field is detected and repaired.
+        let bytes = text.as_bytes();
+        let inside = text.find("multi\nline").unwrap() + 6;
+        let chunk = parse_chunk(bytes, 0, Some(inside), b',', 3).unwrap();
+        assert_ne!(chunk.stopped_at, Some(inside));
+    }
+}

@@ -1,0 +1,157 @@
+//! Turning the bytes of a delimited text file into UTF-8: byte-order marks first,
+//! then valid UTF-8, then UTF-16 without a mark, else Windows-1252 (the encoding
+//! Excel on Windows writes "CSV" in). `--encoding` overrides the guess.
+
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use std::borrow::Cow;
+
+/// The decoded text and how it was decoded.
+#[derive(Debug)]
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
+    pub encoding: &'static Encoding,
+    pub bom: bool,
+    /// Whether bytes that do not exist in the encoding were replaced by U+FFFD.
+    pub had_errors: bool,
+}
+
+/// What looks wrong with bytes that should be text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotText {
+    /// NUL bytes that are not UTF-16: a binary file.
+    Binary,
+}
+
+/// Decodes `bytes`, guessing the encoding unless `forced` names one.
+pub fn decode<'a>(
+    bytes: &'a [u8],
+    forced: Option<&'static Encoding>,
+) -> Result<Decoded<'a>, NotText> {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let enc = forced.unwrap_or(enc);
+        return Ok(transcode(&bytes[bom_len..], enc, true));
+    }
+    if let Some(enc) = forced {
+        return Ok(transcode(bytes, enc, false));
+    }
+    if let Some(enc) = sniff_utf16(bytes) {
+        return Ok(transcode(bytes, enc, false));
+    }
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    if memchr::memchr(0, head).is_some() {
+        return Err(NotText::Binary);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(Decoded {
+            text: Cow::Borrowed(text),
+            encoding: UTF_8,
+            bom: false,
+            had_errors: false,
+        }),
+        Err(_) => Ok(transcode(bytes, WINDOWS_1252, false)),
+    }
+}
+
+fn transcode<'a>(bytes: &'a [u8], enc: &'static Encoding, bom: bool) -> Decoded<'a> {
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    Decoded {
+        text,
+        encoding: enc,
+        bom,
+        had_errors,
+    }
+}
+
+/// UTF-16 without a byte-order mark: mostly-ASCII text shows NULs in every other byte.
+fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let even_nuls = head.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd_nuls = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    if odd_nuls * 10 >= pairs * 7 && even_nuls * 10 <= pairs {
+        Some(UTF_16LE)
+    } else if even_nuls * 10 >= pairs * 7 && odd_nuls * 10 <= pairs {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// The encoding a label such as `latin1`, `utf-16le` or `cp1252` names.
+pub fn for_label(label: &str) -> Option<&'static Encoding> {
+    Encoding::for_label(label.trim().as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        let d = decode("a;b\n".as_bytes(), None).unwrap();
+        assert_eq!(
+            (d.encoding.name(), d.bom, &*d.text),
+            ("UTF-8", false, "a;b\n")
+        );
+        let d = decode(b"\xEF\xBB\xBFSKU,Qty\n", None).unwrap();
+        assert_eq!(
+            (d.encoding.name(), d.bom, &*d.text),
+            ("UTF-8", true, "SKU,Qty\n")
+        );
+    }
+
+    #[test]
+    fn utf16_with_bom_both_orders() {
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Zähler\n".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        let d = decode(&le, None).unwrap();
+        assert_eq!((d.encoding.name(), &*d.text), ("UTF-16LE", "Zähler\n"));
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("Zähler\n".encode_utf16().flat_map(|u| u.to_be_bytes()))
+            .collect();
+        let d = decode(&be, None).unwrap();
+        assert_eq!((d.encoding.name(), &*d.text), ("UTF-16BE", "Zähler\n"));
+    }
+
+    #[test]
+    fn utf16_without_bom_is_sniffed() {
+        let le: Vec<u8> = "sku,qty\nA-1,3\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let d = decode(&le, None).unwrap();
+        assert_eq!(
+            (d.encoding.name(), &*d.text),
+            ("UTF-16LE", "sku,qty\nA-1,3\n")
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_windows_1252() {
+        let d = decode(b"Z\xE4hler;St\xFCck\n", None).unwrap();
+        assert_eq!(
+            (d.encoding.name(), &*d.text),
+            ("windows-1252", "Zähler;Stück\n")
+        );
+    }
+
+    #[test]
+    fn forced_encoding_wins() {
+        let d = decode(b"\xC3\xA4", for_label("latin1")).unwrap();
+        assert_eq!(&*d.text, "Ã¤");
+    }
+
+    #[test]
+    fn binary_is_refused() {
+        assert_eq!(
+            decode(b"PK\x03\x04\x00\x00\x01", None).unwrap_err(),
+            NotText::Binary
+        );
+    }
+}

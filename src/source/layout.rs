@@ -1,0 +1,395 @@
+//! Finding the table in a sheet the way a person does: skip title rows and notes
+//! above the header, take the header row, then the data rows down to the end,
+//! setting aside blank separator rows, totals and subtotal rows, and notes below.
+//! A sheet that holds no table (a summary, a notes sheet) says why.
+
+use super::grid::{CellRef, Grid};
+use super::{Merge, Sheet};
+
+/// How many rows from the top are searched for the header.
+const HEADER_SEARCH_ROWS: usize = 50;
+
+/// The table a sheet holds, by grid rows (0-based) and columns (0-based).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TableRegion {
+    pub header_row: usize,
+    /// Non-empty rows above the header: titles, notes, report parameters.
+    pub title_rows: Vec<usize>,
+    pub columns: Vec<RegionColumn>,
+    pub data_rows: Vec<u32>,
+    pub blank_rows: Vec<u32>,
+    pub totals_rows: Vec<u32>,
+    pub notes_below: Vec<u32>,
+    /// Merged values copied down over the data rows they cover.
+    pub fills: Vec<Fill>,
+}
+
+/// A column of the table and its header text ("" when the column has data but
+/// no header, as extra fields of ragged rows do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionColumn {
+    pub col: u32,
+    pub header: String,
+}
+
+/// A merged value filled down: the anchor cell and the grid rows it was copied to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fill {
+    pub merge: Merge,
+    pub rows: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Layout {
+    Table(TableRegion),
+    NoTable { reason: String },
+}
+
+/// Per-row counts used to recognise headers, titles and data.
+#[derive(Debug, Clone, Copy, Default)]
+struct RowShape {
+    nonempty: usize,
+    /// Text that does not read as a number or a date.
+    words: usize,
+    numbers: usize,
+    first: usize,
+    last: usize,
+}
+
+fn shape(grid: &Grid, row: usize) -> RowShape {
+    let mut s = RowShape {
+        first: usize::MAX,
+        ..RowShape::default()
+    };
+    for col in 0..grid.cols() {
+        let cell = grid.get(row, col);
+        if cell.is_empty() {
+            continue;
+        }
+        s.nonempty += 1;
+        s.first = s.first.min(col);
+        s.last = col;
+        match cell {
+            CellRef::Text(t) if !looks_numeric(t) => s.words += 1,
+            CellRef::Text(_) | CellRef::Number(_) | CellRef::DateTime(_) | CellRef::Duration(_) => {
+                s.numbers += 1
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+/// "12", "-3.5", "1,234.00", "2025-04-03", "03/04/2025": values, not header words.
+fn looks_numeric(t: &str) -> bool {
+    let t = t.trim();
+    !t.is_empty()
+        && t.chars().any(|c| c.is_ascii_digit())
+        && t.chars().all(|c| {
+            c.is_ascii_digit()
+                || matches!(
+                    c,
+                    '.' | ',' | '-' | '/' | ':' | ' ' | '+' | '%' | '$' | '€' | '£'
+                )
+        })
+}
+
+/// A merge that spans most of a row is a title or a banner, not a header.
+fn is_banner(sheet: &Sheet, row: usize, shape: &RowShape) -> bool {
+    shape.nonempty == 1
+        && sheet.merges.iter().any(|m| {
+            m.first_row as usize <= row && row <= m.last_row as usize && m.last_col > m.first_col
+        })
+}
+
+/// Detects the table of a sheet.
+pub fn detect(sheet: &Sheet) -> Layout {
+    let grid = &sheet.grid;
+    if grid.rows() == 0 || grid.cols() == 0 {
+        return Layout::NoTable {
+            reason: "the sheet is empty".into(),
+        };
+    }
+    let top = grid.rows().min(HEADER_SEARCH_ROWS);
+    let shapes: Vec<RowShape> = (0..top).map(|r| shape(grid, r)).collect();
+    let Some(header_row) = find_header(sheet, &shapes) else {
+        return no_table_reason(sheet, &shapes);
+    };
+    let header = shapes[header_row];
+    let title_rows = (0..header_row)
+        .filter(|&r| shapes[r].nonempty > 0)
+        .collect();
+    let mut region = TableRegion {
+        header_row,
+        title_rows,
+        ..TableRegion::default()
+    };
+    classify_rows(sheet, &mut region, header.nonempty);
+    region.columns = columns(grid, header_row, &region.data_rows);
+    if let Some(reason) = summary_reason(sheet, &region) {
+        return Layout::NoTable { reason };
+    }
+    Layout::Table(region)
+}
+
+/// The first row that reads as a header: at least two words, mostly words, as
+/// wide as the rows below it, not a banner, and followed by a non-blank row.
+fn find_header(sheet: &Sheet, shapes: &[RowShape]) -> Option<usize> {
+    for (r, s) in shapes.iter().enumerate() {
+        if s.words < 2 || s.words * 10 < s.nonempty * 6 || is_banner(sheet, r, s) {
+            continue;
+        }
+        let below: Vec<&RowShape> = shapes[r + 1..]
+            .iter()
+            .filter(|b| b.nonempty > 0)
+            .take(20)
+            .collect();
+        let widest_below = below.iter().map(|b| b.nonempty).max().unwrap_or(0);
+        if widest_below > 0 && s.nonempty * 2 < widest_below {
+            continue; // a short caption above a wider table
+        }
+        // A header-only sheet (a template) is still a table, with no rows.
+        if below.is_empty() && r + 1 < sheet.grid.rows().min(HEADER_SEARCH_ROWS) {
+            continue;
+        }
+        return Some(r);
+    }
+    None
+}
+
+fn no_table_reason(sheet: &Sheet, shapes: &[RowShape]) -> Layout {
+    let filled: Vec<&RowShape> = shapes.iter().filter(|s| s.nonempty > 0).collect();
+    let reason = if filled.is_empty() {
+        "the sheet is empty".to_string()
+    } else if filled.iter().all(|s| s.nonempty == 1) {
+        "notes: text in a single column, no header row".to_string()
+    } else if filled.iter().all(|s| s.words == 0) {
+        "no header row: the first rows hold numbers and dates, not column names".to_string()
+    } else if !sheet.formulas.is_empty() {
+        "a summary: labels and formulas, no header row over records".to_string()
+    } else {
+        "no header row found in the first 50 rows".to_string()
+    };
+    Layout::NoTable { reason }
+}
+
+/// Words that label a totals row.
+fn is_totals_label(t: &str) -> bool {
+    let l = t.trim().trim_end_matches(':').to_lowercase();
+    const LABELS: [&str; 16] = [
+        "total",
+        "totals",
+        "grand total",
+        "subtotal",
+        "sub-total",
+        "sub total",
+        "sum",
+        "summe",
+        "gesamt",
+        "gesamtsumme",
+        "zwischensumme",
+        "total général",
+        "total general",
+        "totales",
+        "sous-total",
+        "overall total",
+    ];
+    LABELS.contains(&l.as_str())
+        || ["total ", "subtotal ", "grand total ", "totals "]
+            .iter()
+            .any(|p| l.starts_with(p) && l.len() < 40)
+}
+
+fn is_totals_row(sheet: &Sheet, row: usize) -> bool {
+    let grid = &sheet.grid;
+    let mut seen = 0;
+    for col in 0..grid.cols() {
+        match grid.get(row, col) {
+            CellRef::Text(t) if !t.trim().is_empty() => {
+                if is_totals_label(t) {
+                    return true;
+                }
+                seen += 1;
+            }
+            CellRef::Empty => continue,
+            _ => seen += 1,
+        }
+        if seen >= 3 {
+            break;
+        }
+    }
+    // A row of SUM formulas with no label is a totals row too.
+    if sheet.row_has_formula(row as u32) {
+        let r = row as u32;
+        let sums = sheet
+            .formulas
+            .iter()
+            .filter(|f| f.row == r)
+            .filter(|f| {
+                let u = f.text.to_ascii_uppercase();
+                u.contains("SUM(") || u.contains("SUBTOTAL(")
+            })
+            .count();
+        let cells = (0..grid.cols())
+            .filter(|&c| !grid.get(row, c).is_empty())
+            .count();
+        return sums > 0 && sums * 2 >= cells;
+    }
+    false
+}
+
+fn classify_rows(sheet: &Sheet, region: &mut TableRegion, header_width: usize) {
+    let grid = &sheet.grid;
+    let mut pending_blank = Vec::new();
+    let mut after_gap = false;
+    for row in region.header_row + 1..grid.rows() {
+        if grid.row_is_blank(row) {
+            pending_blank.push(row as u32);
+            after_gap = true;
+            continue;
+        }
+        if is_totals_row(sheet, row) {
+            region.blank_rows.append(&mut pending_blank);
+            region.totals_rows.push(row as u32);
+            continue;
+        }
+        if after_gap && header_width >= 3 && is_note(grid, row) {
+            region.blank_rows.append(&mut pending_blank);
+            region.notes_below.push(row as u32);
+            continue;
+        }
+        region.blank_rows.append(&mut pending_blank);
+        after_gap = false;
+        region.data_rows.push(row as u32);
+    }
+    // A note below the table only counts if nothing but notes follows it.
+    if let (Some(&last_note), Some(&last_data)) =
+        (region.notes_below.last(), region.data_rows.last())
+        && last_note < last_data
+    {
+        let notes = std::mem::take(&mut region.notes_below);
+        let (below, inside): (Vec<u32>, Vec<u32>) = notes.into_iter().partition(|&n| n > last_data);
+        region.notes_below = below;
+        region.data_rows.extend(inside);
+        region.data_rows.sort_unstable();
+    }
+}
+
+/// One cell of text in a wide table, below a blank row: a note, not a record.
+fn is_note(grid: &Grid, row: usize) -> bool {
+    let mut text = None;
+    for col in 0..grid.cols() {
+        match grid.get(row, col) {
+            c if c.is_empty() => {}
+            CellRef::Text(t) if text.is_none() => text = Some(t),
+            _ => return false,
+        }
+    }
+    text.is_some_and(|t| {
+        let l = t.trim().to_lowercase();
+        t.len() >= 20 || l.starts_with("note") || l.starts_with('*') || l.starts_with("source")
+    })
+}
+
+fn columns(grid: &Grid, header_row: usize, data_rows: &[u32]) -> Vec<RegionColumn> {
+    let mut out = Vec::new();
+    for col in 0..grid.cols() {
+        let header = match grid.get(header_row, col) {
+            CellRef::Text(t) => t.trim().to_string(),
+            CellRef::Number(n) => format_number(n),
+            CellRef::Empty => String::new(),
+            other => format!("{other:?}"),
+        };
+        let has_data = !header.is_empty()
+            || grid
+                .column(col)
+                .is_some_and(|c| data_rows.iter().any(|&r| !c.get(r as usize).is_empty()));
+        if has_data {
+            out.push(RegionColumn {
+                col: col as u32,
+                header,
+            });
+        }
+    }
+    out
+}
+
+fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// A table whose values are mostly formulas over other sheets is a summary.
+fn summary_reason(sheet: &Sheet, region: &TableRegion) -> Option<String> {
+    if sheet.formulas.is_empty() || region.data_rows.is_empty() || region.data_rows.len() > 200 {
+        return None;
+    }
+    let grid = &sheet.grid;
+    let mut values = 0usize;
+    let mut aggregates = 0usize;
+    for &row in &region.data_rows {
+        for c in &region.columns {
+            if grid.get(row as usize, c.col as usize).is_empty() {
+                continue;
+            }
+            values += 1;
+            if let Some(f) = sheet.formula_at(row, c.col) {
+                let u = f.text.to_ascii_uppercase();
+                let aggregate = [
+                    "SUMIF",
+                    "COUNTIF",
+                    "AVERAGEIF",
+                    "SUMPRODUCT",
+                    "GETPIVOTDATA",
+                    "COUNTA(",
+                    "SUM(",
+                ]
+                .iter()
+                .any(|a| u.contains(a));
+                if aggregate && u.contains('!') {
+                    aggregates += 1;
+                }
+            }
+        }
+    }
+    (values > 0 && aggregates * 3 >= values).then(|| {
+        format!(
+            "a summary: {aggregates} of {values} values are aggregate formulas over other sheets"
+        )
+    })
+}
+
+/// Copies merged values down over the data rows they cover and records each fill.
+pub fn fill_merged(sheet: &mut Sheet, region: &mut TableRegion) {
+    let merges: Vec<Merge> = sheet
+        .merges
+        .iter()
+        .filter(|m| m.last_row > m.first_row && m.first_row as usize > region.header_row)
+        .copied()
+        .collect();
+    for m in merges {
+        let rows: Vec<u32> = region
+            .data_rows
+            .iter()
+            .copied()
+            .filter(|&r| r > m.first_row && r <= m.last_row)
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        // The value lives in the anchor cell and belongs to the anchor's column;
+        // a covered cell with text of its own (Excel keeps it) is left as it is.
+        let c = m.first_col as usize;
+        for &r in &rows {
+            if sheet.grid.get(r as usize, c).is_empty() {
+                let _ = sheet
+                    .grid
+                    .copy_cell((m.first_row as usize, c), (r as usize, c));
+            }
+        }
+        region.fills.push(Fill { merge: m, rows });
+    }
+}
