@@ -20,4 +20,6 @@ pub mod inventory;
 pub mod mapping;
 pub mod model;
 pub mod progress;
+pub mod rules;
+pub mod settings;
 pub mod source;
