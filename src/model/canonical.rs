@@ -97,6 +97,8 @@ impl SourceInfo {
 pub struct Reject {
     pub source: u32,
     pub row: u32,
+    /// The record's key as text, when its key fields could be read.
+    pub key: Option<String>,
     /// (field, raw value, reason, category name) per failed cell.
     pub reasons: Vec<RejectReason>,
 }
@@ -120,6 +122,9 @@ pub struct Canonical {
     /// invalid_value, formula_error, and order rows that disagree.
     pub cell_findings: Vec<Finding>,
     pub rejects: Vec<Reject>,
+    /// (region, row) of every row that had a cell finding or was rejected:
+    /// derived rules skip them, so a broken value is reported once.
+    pub tainted: std::collections::HashSet<(u32, u32)>,
     /// Things a person should know about how the data was read ("no status
     /// column in X: status rules skipped for it").
     pub notes: Vec<String>,
@@ -136,6 +141,21 @@ impl Canonical {
 
     pub fn sources_of(&self, entity: Entity) -> impl Iterator<Item = &SourceInfo> {
         self.sources.iter().filter(move |s| s.entity == entity)
+    }
+
+    /// Whether a row of a source had a cell finding or was rejected.
+    pub fn is_tainted(&self, source: u32, row: u32) -> bool {
+        self.source(source)
+            .is_some_and(|s| self.tainted.contains(&(s.region, row)))
+    }
+
+    /// Keys of rejected rows of an entity: records that exist, though unreadable.
+    pub fn rejected_keys(&self, entity: Entity) -> std::collections::HashSet<&str> {
+        self.rejects
+            .iter()
+            .filter(|r| self.source(r.source).is_some_and(|s| s.entity == entity))
+            .filter_map(|r| r.key.as_deref())
+            .collect()
     }
 }
 
