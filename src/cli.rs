@@ -28,16 +28,42 @@ pub struct GlobalArgs {
     /// Print no progress bar and no summary line on stderr.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+
+    /// Use this offsheet.toml (default: the one in the folder or its parents).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+}
+
+impl GlobalArgs {
+    /// The configuration to use for `start`: `--config`, else offsheet.toml in
+    /// `start` or its parents, else none.
+    pub fn load_config(
+        &self,
+        start: &std::path::Path,
+    ) -> miette::Result<Option<crate::config::Config>> {
+        let path = match &self.config {
+            Some(p) => Some(p.clone()),
+            None => crate::config::find(start),
+        };
+        match path {
+            Some(p) => Ok(Some(crate::config::load(&p)?)),
+            None => Ok(None),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Scan(cmd::scan::ScanArgs),
+    Init(cmd::init::InitArgs),
+    Audit(cmd::audit::AuditArgs),
 }
 
 pub fn run(cli: Cli) -> miette::Result<Outcome> {
     match cli.command {
         Command::Scan(args) => cmd::scan::run(args, &cli.global),
+        Command::Init(args) => cmd::init::run(args, &cli.global),
+        Command::Audit(args) => cmd::audit::run(args, &cli.global),
     }
 }
 

@@ -12,14 +12,18 @@
 //!
 //! `cli` and `cmd` turn command lines into calls of these stages.
 
+pub mod atomic;
+pub mod audit;
 pub mod cli;
 pub mod cmd;
+pub mod config;
 pub mod exit;
 pub mod findings;
 pub mod inventory;
 pub mod mapping;
 pub mod model;
 pub mod progress;
+pub mod report;
 pub mod rules;
 pub mod settings;
 pub mod source;

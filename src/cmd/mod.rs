@@ -1,4 +1,6 @@
 //! One file per subcommand: its arguments (their doc comments are the help) and a
 //! `run` that turns them into options and calls the library.
 
+pub mod audit;
+pub mod init;
 pub mod scan;

@@ -4,6 +4,7 @@
 pub mod automap;
 pub mod headers;
 pub mod parse;
+pub mod plan;
 pub mod profile;
 pub mod region;
 mod synonyms;

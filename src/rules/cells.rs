@@ -9,7 +9,7 @@ use crate::findings::{Category, Finding, Severity};
 
 use super::{Context, Rule, RuleDoc};
 
-fn from_cells(ctx: &Context<'_>, rule: &str) -> PolarsResult<Vec<Finding>> {
+pub(super) fn from_cells(ctx: &Context<'_>, rule: &str) -> PolarsResult<Vec<Finding>> {
     Ok(ctx
         .data
         .cell_findings
@@ -30,19 +30,6 @@ pub const MISSING_REQUIRED: Rule = Rule {
         fix: "Fill the value in the source file, or delete the row if it is not a record.",
     },
     check: |ctx| from_cells(ctx, "cells.missing_required"),
-};
-
-pub const UNMAPPED_REQUIRED: Rule = Rule {
-    id: "source.unmapped_required",
-    category: Category::MissingRequired,
-    severity: Severity::Error,
-    doc: RuleDoc {
-        summary: "No column of a source maps to a required field of its table (one finding per source, at its header row).",
-        why: "Every row of the source lacks the field, so none of it can be imported; one finding says so instead of one per row.",
-        example: "shipping/Shipments Log.xlsx › Log!1: no column holds tracking_no (carrier and ship date are there).",
-        fix: "Add the column to the sheet, or map an existing column to the field in offsheet.toml.",
-    },
-    check: |ctx| from_cells(ctx, "source.unmapped_required"),
 };
 
 pub const INVALID_TYPE: Rule = Rule {

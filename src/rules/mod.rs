@@ -6,6 +6,7 @@
 pub mod cells;
 pub mod emit;
 pub mod registry;
+pub mod structure;
 
 use chrono::NaiveDate;
 use polars::prelude::*;

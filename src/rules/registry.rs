@@ -3,16 +3,18 @@
 
 use crate::model::Entity;
 
-use super::{Rule, cells};
+use super::{Rule, cells, structure};
 
 pub static RULES: &[Rule] = &[
     // cells.rs
     cells::MISSING_REQUIRED,
-    cells::UNMAPPED_REQUIRED,
     cells::INVALID_TYPE,
     cells::INVALID_VALUE,
     cells::FORMULA_ERROR,
     cells::ROWS_DISAGREE,
+    // structure.rs
+    structure::UNMAPPED_REQUIRED,
+    structure::SCHEMA_DRIFT,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

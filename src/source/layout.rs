@@ -132,6 +132,26 @@ pub fn detect(sheet: &Sheet) -> Layout {
     Layout::Table(region)
 }
 
+/// The table when a person has said which row is the header (offsheet.toml's
+/// `header_row`, 1-based as shown), whatever detection would choose.
+pub fn detect_with_header(sheet: &Sheet, header_row: usize) -> Layout {
+    let grid = &sheet.grid;
+    if header_row >= grid.rows() {
+        return Layout::NoTable {
+            reason: format!("the sheet has no row {}", header_row + 1),
+        };
+    }
+    let header = shape(grid, header_row);
+    let mut region = TableRegion {
+        header_row,
+        title_rows: (0..header_row).filter(|&r| !grid.row_is_blank(r)).collect(),
+        ..TableRegion::default()
+    };
+    classify_rows(sheet, &mut region, header.nonempty);
+    region.columns = columns(grid, header_row, &region.data_rows);
+    Layout::Table(region)
+}
+
 /// The first row that reads as a header: at least two words, mostly words, as
 /// wide as the rows below it, not a banner, and followed by a non-blank row.
 fn find_header(sheet: &Sheet, shapes: &[RowShape]) -> Option<usize> {

@@ -150,6 +150,9 @@ pub struct Sheet {
     pub usual_fields: u32,
     /// Hazard checks this format does not allow (e.g. hidden rows in .xls).
     pub unchecked: Vec<&'static str>,
+    /// The workbook counts dates from 1904: plain numbers in a date column are
+    /// 1904 serials (date cells are already shifted to the 1900 system).
+    pub date1904: bool,
 }
 
 impl Sheet {
@@ -166,6 +169,7 @@ impl Sheet {
             ragged: Vec::new(),
             usual_fields: 0,
             unchecked: Vec::new(),
+            date1904: false,
         }
     }
 

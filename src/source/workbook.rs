@@ -180,6 +180,7 @@ fn read_xlsx(
         }
         let mut sheet = Sheet::new(Some(meta.name.clone()), builder.finish());
         sheet.visibility = visibility(meta.visible);
+        sheet.date1904 = is_1904;
         formulas.sort_by_key(|f: &FormulaCell| (f.row, f.col));
         sheet.formulas = formulas;
         // Merged areas are extras: a sheet whose merge list is broken still has
@@ -389,6 +390,7 @@ where
         let merged = merges(&meta.name, &range);
         let mut sheet = Sheet::new(Some(meta.name.clone()), builder.finish());
         sheet.visibility = visibility(meta.visible);
+        sheet.date1904 = is_1904;
         sheet.formulas = formulas;
         finish(&mut sheet);
         if let Some(m) = merged {

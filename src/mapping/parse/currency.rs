@@ -29,7 +29,7 @@ pub static ISO_4217: [&str; 176] = [
 /// "Fr." and "SFr." are CHF, the franc order sheets in Europe mean.
 const ALIASES: [(&str, &str); 37] = [
     ("USD", "$ us$"),
-    ("EUR", "€ euro euros"),
+    ("EUR", "€"),
     ("GBP", "£"),
     ("JPY", "¥ jp¥ 円"),
     ("CNY", "cn¥ rmb 元"),
@@ -65,6 +65,18 @@ const ALIASES: [(&str, &str); 37] = [
     ("AZN", "₼"),
     ("GEL", "₾"),
     ("BDT", "৳"),
+];
+
+/// Currency names people type instead of the code: refused, with the code suggested.
+const WORDS: [(&str, &str); 8] = [
+    ("euro", "EUR"),
+    ("euros", "EUR"),
+    ("dollar", "USD"),
+    ("dollars", "USD"),
+    ("pound", "GBP"),
+    ("pounds", "GBP"),
+    ("yen", "JPY"),
+    ("franken", "CHF"),
 ];
 
 /// Symbols that stand for several currencies; they are refused with the candidates named.
@@ -121,6 +133,12 @@ pub fn parse_currency(s: &str) -> Result<&'static str, String> {
     if let Some((_, which)) = AMBIGUOUS.iter().find(|(symbol, _)| *symbol == key) {
         return Err(format!(
             "'{t}' is ambiguous ({which}); write the ISO 4217 code"
+        ));
+    }
+    // A currency written as a word is not a code; say which code was meant.
+    if let Some((_, code)) = WORDS.iter().find(|(word, _)| *word == key) {
+        return Err(format!(
+            "not an ISO 4217 currency code (did you mean {code}?)"
         ));
     }
     if let Some((_, successor)) = WITHDRAWN.iter().find(|(old, _)| *old == upper) {
@@ -190,7 +208,6 @@ mod tests {
             ("₹", "INR"),
             ("zł", "PLN"),
             ("Kč", "CZK"),
-            ("Euro", "EUR"),
             ("₪", "ILS"),
         ];
         for (input, code) in cases {
@@ -207,7 +224,11 @@ mod tests {
         );
         assert_eq!(
             parse_currency("dollars"),
-            Err("not an ISO 4217 currency code".to_string())
+            Err("not an ISO 4217 currency code (did you mean USD?)".to_string())
+        );
+        assert_eq!(
+            parse_currency("EURO"),
+            Err("not an ISO 4217 currency code (did you mean EUR?)".to_string())
         );
         assert_eq!(
             parse_currency("XXX"),

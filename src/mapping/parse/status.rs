@@ -102,6 +102,10 @@ const SYNONYMS: [(Status, &str); 8] = [
 /// not goods); "Processing" is paid (WooCommerce and Magento: paid, awaiting fulfilment);
 /// "Closed" and "Done" are delivered (finished normally); "Awaiting shipment" is packed.
 pub fn parse_status(s: &str) -> Result<Status, String> {
+    // A question mark is doubt, not punctuation: "Shipped??" is not a status.
+    if s.contains('?') {
+        return Err("unknown order status".to_string());
+    }
     let key: String = fold(s.trim())
         .chars()
         .filter(|c| c.is_alphanumeric())
@@ -119,6 +123,13 @@ pub fn parse_status(s: &str) -> Result<Status, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_question_mark_is_doubt_not_a_status() {
+        assert!(parse_status("Shipped??").is_err());
+        assert!(parse_status("shipped?").is_err());
+        assert_eq!(parse_status("Shipped!"), Ok(Status::Shipped));
+    }
 
     #[test]
     fn names_and_openness() {

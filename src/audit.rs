@@ -1,0 +1,63 @@
+//! The audit pipeline as one call: read the folder, map it (from offsheet.toml
+//! or automatically), build the canonical tables and run every rule.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use crate::config::{self, Config, ConfigErrors};
+use crate::inventory::{self, Inventory};
+use crate::mapping::plan::{self, Plan};
+use crate::model::build;
+use crate::model::canonical::Canonical;
+use crate::rules::{self, Context};
+use crate::settings::Settings;
+use crate::source::ReadOptions;
+
+pub struct Audit {
+    pub inventory: Inventory,
+    pub plan: Plan,
+    pub canonical: Canonical,
+    pub outcome: rules::Outcome,
+    pub as_of: NaiveDate,
+    /// Whether the mapping came from offsheet.toml.
+    pub configured: bool,
+}
+
+/// Audits the files under `paths`. With a configuration, the files of its folder
+/// are read and mapped as it says (columns that changed are schema_drift);
+/// without one, everything is mapped automatically.
+pub fn run(
+    paths: &[PathBuf],
+    settings: &Settings,
+    config: Option<&Config>,
+    opts: ReadOptions,
+    quiet: bool,
+) -> Result<Audit, ConfigErrors> {
+    let roots = match config {
+        Some(c) => vec![c.dir.clone()],
+        None => paths.to_vec(),
+    };
+    let mut inventory = inventory::read_all(&roots, opts, quiet);
+    let (plan, drift, notes) = match config {
+        Some(c) => {
+            let p = config::plan::plan(c, &mut inventory)?;
+            (p.plan, p.drift, p.notes)
+        }
+        None => (plan::auto(&inventory), Vec::new(), Vec::new()),
+    };
+    let mut canonical = build::build(&inventory, &plan);
+    canonical.cell_findings.extend(drift);
+    canonical.notes.extend(notes);
+    let ctx = Context::new(&canonical, settings);
+    let as_of = ctx.as_of;
+    let outcome = rules::run(&ctx);
+    Ok(Audit {
+        inventory,
+        plan,
+        canonical,
+        outcome,
+        as_of,
+        configured: config.is_some(),
+    })
+}

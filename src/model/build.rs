@@ -1,0 +1,665 @@
+//! Building the canonical tables from a mapping plan: each mapped region feeds
+//! one frame per entity; every cell that cannot be read becomes a finding at its
+//! cell, and a row whose required field is missing or unusable goes to rejects.
+
+use std::collections::{BTreeMap, HashMap};
+
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use crate::findings::{Category, Finding, Severity};
+use crate::inventory::Inventory;
+use crate::mapping::plan::{Feed, Plan, RegionPlan};
+use crate::model::{Entity, Field, FieldType};
+use crate::source::Sheet;
+use crate::source::layout::{Layout, TableRegion};
+
+use super::canonical::{Canonical, Reject, RejectReason, SourceInfo, schema};
+use super::cells::{ParsedColumn, Problem, Values, raw_text, read_column};
+
+/// Builds every canonical table the plan feeds.
+pub fn build(inv: &Inventory, plan: &Plan) -> Canonical {
+    let mut out = Canonical::default();
+    let mut frames: BTreeMap<Entity, Vec<DataFrame>> = BTreeMap::new();
+    for (region_no, rp) in plan.regions.iter().enumerate() {
+        let Some(file) = inv.files.get(rp.file) else {
+            continue;
+        };
+        let (Some(sheet), Some(table)) =
+            (file.source.sheets.get(rp.sheet), file.tables.get(rp.sheet))
+        else {
+            continue;
+        };
+        let Layout::Table(region) = &table.layout else {
+            continue;
+        };
+        for feed in &rp.feeds {
+            let info = source_info(
+                &out,
+                region_no as u32,
+                &file.source.display,
+                sheet,
+                region,
+                feed,
+            );
+            let built = build_feed(sheet, region, rp, feed, &info);
+            let mut info = info;
+            info.rows = built.frame.height() + built.rejects.len();
+            info.rejected = built.rejects.len();
+            info.decisions = built.decisions;
+            out.notes.extend(skipped_rule_notes(&info));
+            out.cell_findings.extend(built.findings);
+            out.tainted
+                .extend(built.tainted.into_iter().map(|r| (info.region, r)));
+            out.rejects.extend(built.rejects);
+            frames.entry(feed.entity).or_default().push(built.frame);
+            out.sources.push(info);
+        }
+    }
+    for (entity, parts) in frames {
+        let mut iter = parts.into_iter();
+        let Some(mut first) = iter.next() else {
+            continue;
+        };
+        for df in iter {
+            // Frames of one entity share the schema; a failure here is a bug, and
+            // the rows of that source are left out with a note rather than a crash.
+            if let Err(e) = first.vstack_mut(&df) {
+                out.notes
+                    .push(format!("{entity}: could not stack a source's rows: {e}"));
+            }
+        }
+        first.rechunk_mut();
+        out.tables.insert(entity, first);
+    }
+    out
+}
+
+fn source_info(
+    out: &Canonical,
+    region: u32,
+    file: &str,
+    sheet: &Sheet,
+    table: &TableRegion,
+    feed: &Feed,
+) -> SourceInfo {
+    SourceInfo {
+        id: out.sources.len() as u32,
+        region,
+        file: file.to_string(),
+        sheet: sheet.name.clone(),
+        entity: feed.entity,
+        header_row: sheet.display_row(table.header_row),
+        columns: feed.columns.iter().map(|c| (c.field, c.col)).collect(),
+        headers: feed
+            .columns
+            .iter()
+            .map(|c| (c.field, c.header.clone()))
+            .collect(),
+        decisions: Vec::new(),
+        derived_line_no: feed.entity == Entity::OrderLines && feed.column_of("line_no").is_none(),
+        rows: 0,
+        rejected: 0,
+    }
+}
+
+fn skipped_rule_notes(info: &SourceInfo) -> Vec<String> {
+    let mut notes = Vec::new();
+    if info.entity == Entity::Orders {
+        if !info.has("status") {
+            notes.push(format!(
+                "{}: no status column, so status rules (stuck, unowned, handoff) skip it",
+                info.label()
+            ));
+        } else if !info.has("owner") {
+            notes.push(format!(
+                "{}: no owner column, so the unowned rule skips it",
+                info.label()
+            ));
+        }
+    }
+    notes
+}
+
+struct Built {
+    frame: DataFrame,
+    decisions: Vec<String>,
+    findings: Vec<Finding>,
+    rejects: Vec<Reject>,
+    /// Display rows with any problem.
+    tainted: Vec<u32>,
+}
+
+/// Line fields whose presence makes a row an order line.
+const LINE_FIELDS: [&str; 5] = ["sku", "quantity", "unit_price", "line_total", "description"];
+
+fn build_feed(
+    sheet: &Sheet,
+    region: &TableRegion,
+    rp: &RegionPlan,
+    feed: &Feed,
+    info: &SourceInfo,
+) -> Built {
+    let entity = feed.entity;
+    let multi_row_orders = entity == Entity::Orders && rp.feeds_entity(Entity::OrderLines);
+    // Which grid rows hold this entity's records.
+    let rows: Vec<u32> = if entity == Entity::OrderLines {
+        let line_cols: Vec<u32> = LINE_FIELDS
+            .iter()
+            .filter_map(|f| feed.column_of(f))
+            .map(|c| c.col)
+            .collect();
+        region
+            .data_rows
+            .iter()
+            .copied()
+            .filter(|&r| {
+                line_cols
+                    .iter()
+                    .any(|&c| !sheet.grid.get(r as usize, c as usize).is_empty())
+            })
+            .collect()
+    } else {
+        region.data_rows.clone()
+    };
+    let display: Vec<u32> = rows
+        .iter()
+        .map(|&r| sheet.display_row(r as usize))
+        .collect();
+    // Parse every mapped field, a column per task.
+    let fields: Vec<&'static Field> = entity.fields().iter().collect();
+    let mut parsed: Vec<Option<ParsedColumn<'_>>> = fields
+        .par_iter()
+        .map(|f| {
+            feed.column_of(f.name)
+                .map(|c| read_column(sheet, c.col, &rows, f))
+        })
+        .collect();
+    let mut state = FeedState {
+        info,
+        display: &display,
+        findings: Vec::new(),
+        fills: 0,
+    };
+    for (f, p) in fields.iter().zip(&parsed) {
+        if let Some(p) = p {
+            let found: Vec<Finding> = p
+                .problems
+                .iter()
+                .map(|pr| state.problem_finding(f.name, pr))
+                .collect();
+            state.findings.extend(found);
+        }
+    }
+    let mut info_decisions: Vec<String> = parsed
+        .iter()
+        .flatten()
+        .filter_map(|p| p.decision.clone())
+        .collect();
+    if matches!(entity, Entity::Orders | Entity::OrderLines)
+        && (multi_row_orders || entity == Entity::OrderLines)
+    {
+        if let Some(Some(order_ids)) = fields
+            .iter()
+            .position(|f| f.name == "order_id")
+            .map(|i| &mut parsed[i])
+        {
+            state.fills += fill_down(order_ids);
+        }
+    }
+    let selection: Vec<usize> = if multi_row_orders {
+        state.merge_order_rows(&fields, &mut parsed, &rows, sheet, feed)
+    } else {
+        (0..rows.len()).collect()
+    };
+    // Required fields: empty → missing_required; any problem → the row is rejected.
+    let mut rejects = Vec::new();
+    let mut keep = Vec::with_capacity(selection.len());
+    let mut tainted: Vec<u32> = parsed
+        .iter()
+        .flatten()
+        .flat_map(|p| p.problems.iter().map(|pr| display[pr.index]))
+        .collect();
+    for &i in &selection {
+        let mut reasons = Vec::new();
+        for (f, p) in fields.iter().zip(&parsed) {
+            let Some(p) = p else { continue };
+            let problem = p.problems.iter().find(|pr| pr.index == i);
+            if !f.required {
+                continue;
+            }
+            match problem {
+                Some(pr) => reasons.push(RejectReason {
+                    field: f.name,
+                    column: info.column_of(f.name).map(crate::source::a1::column_letter),
+                    value: pr.raw.clone(),
+                    reason: pr.reason.clone(),
+                    category: pr.category,
+                }),
+                None if p.values.is_null(i) => {
+                    state.findings.push(state.missing_finding(f.name, i));
+                    reasons.push(RejectReason {
+                        field: f.name,
+                        column: info.column_of(f.name).map(crate::source::a1::column_letter),
+                        value: String::new(),
+                        reason: format!("{} is empty", f.name),
+                        category: Category::MissingRequired,
+                    });
+                }
+                None => {}
+            }
+        }
+        if reasons.is_empty() {
+            keep.push(i);
+        } else {
+            tainted.push(display[i]);
+            rejects.push(Reject {
+                source: info.id,
+                row: display[i],
+                key: record_key(entity, &fields, &parsed, i),
+                reasons,
+            });
+        }
+    }
+    // Problems were found on rows in parse order; the pass above checks each row
+    // once, so a row of a multi-row order is not re-checked.
+    let frame = frame(entity, info.id, &fields, &parsed, &display, &keep, feed);
+    let mut findings = state.findings;
+    findings.extend(unmapped_required(info, &fields));
+    if state.fills > 0 {
+        info_decisions.push(format!(
+            "order_id: filled down over {} continuation rows",
+            state.fills
+        ));
+    }
+    Built {
+        frame: frame.unwrap_or_else(|_| DataFrame::empty()),
+        decisions: info_decisions,
+        findings,
+        rejects,
+        tainted,
+    }
+}
+
+/// Continuation rows leave the order id empty: copy it down from the row above.
+fn fill_down(col: &mut ParsedColumn<'_>) -> usize {
+    let mut fills = 0;
+    let mut last: Option<usize> = None;
+    for i in 0..col.values.len() {
+        let has_problem = col.problems.iter().any(|p| p.index == i);
+        if !col.values.is_null(i) {
+            last = Some(i);
+        } else if !has_problem && let Some(from) = last {
+            col.values.copy(from, i);
+            fills += 1;
+        }
+    }
+    fills
+}
+
+struct FeedState<'s> {
+    info: &'s SourceInfo,
+    display: &'s [u32],
+    findings: Vec<Finding>,
+    fills: usize,
+}
+
+impl FeedState<'_> {
+    fn cell_finding(
+        &self,
+        rule: &'static str,
+        category: Category,
+        field: &'static str,
+        index: usize,
+    ) -> Finding {
+        let row = self.display.get(index).copied().unwrap_or(0);
+        Finding {
+            rule,
+            category,
+            severity: Severity::Error,
+            entity: Some(self.info.entity),
+            key: None,
+            location: self.info.location(row, Some(field)),
+            related: Vec::new(),
+            message: String::new(),
+            value: None,
+            expected: None,
+        }
+    }
+
+    fn problem_finding(&self, field: &'static str, p: &Problem) -> Finding {
+        let (rule, expected) = match p.category {
+            Category::FormulaError => ("cells.formula_error", None),
+            Category::InvalidType => (
+                "cells.invalid_type",
+                Some(expected_type(self.info.entity, field)),
+            ),
+            _ => ("cells.invalid_value", None),
+        };
+        let mut f = self.cell_finding(rule, p.category, field, p.index);
+        f.message = format!("{}: {}", field.replace('_', " "), p.reason);
+        f.value = Some(p.raw.clone());
+        f.expected = expected;
+        f
+    }
+
+    fn missing_finding(&self, field: &'static str, index: usize) -> Finding {
+        let mut f = self.cell_finding(
+            "cells.missing_required",
+            Category::MissingRequired,
+            field,
+            index,
+        );
+        f.message = format!("{} is required and empty", field.replace('_', " "));
+        f
+    }
+
+    /// One order per order id: the first row holds it; later rows' order-level
+    /// values fill gaps or, where they differ, are findings. Returns the indices
+    /// of the order rows.
+    fn merge_order_rows(
+        &mut self,
+        fields: &[&'static Field],
+        parsed: &mut [Option<ParsedColumn<'_>>],
+        rows: &[u32],
+        sheet: &Sheet,
+        feed: &Feed,
+    ) -> Vec<usize> {
+        let Some(id_pos) = fields.iter().position(|f| f.name == "order_id") else {
+            return (0..rows.len()).collect();
+        };
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut by_id: HashMap<String, usize> = HashMap::new();
+        let mut no_id: Vec<usize> = Vec::new();
+        if let Some(ids) = &parsed[id_pos] {
+            for i in 0..rows.len() {
+                match ids.values.text(i) {
+                    Some(id) => {
+                        let g = *by_id.entry(id.trim().to_string()).or_insert_with(|| {
+                            groups.push(Vec::new());
+                            groups.len() - 1
+                        });
+                        groups[g].push(i);
+                    }
+                    None => no_id.push(i),
+                }
+            }
+        }
+        let ids = parsed[id_pos].as_ref().map(|p| p.values.clone());
+        let id_of = |i: usize| {
+            ids.as_ref()
+                .and_then(|v| v.text(i))
+                .map(|t| t.trim().to_string())
+                .unwrap_or_default()
+        };
+        for (pos, f) in fields.iter().enumerate() {
+            if pos == id_pos {
+                continue;
+            }
+            let Some(col) = parsed[pos].as_mut() else {
+                continue;
+            };
+            let Some(c) = feed.column_of(f.name) else {
+                continue;
+            };
+            for g in &groups {
+                let first = g[0];
+                // Fill the first row's gap from the first later row that has a value.
+                if col.values.is_null(first)
+                    && let Some(&src) = g.iter().find(|&&i| !col.values.is_null(i))
+                {
+                    col.values.copy(src, first);
+                }
+                for &i in &g[1..] {
+                    if col.values.is_null(i) || col.values.same(first, i) {
+                        continue;
+                    }
+                    let mut finding = self.cell_finding(
+                        "orders.rows_disagree",
+                        Category::DuplicateKey,
+                        f.name,
+                        i,
+                    );
+                    let shown = raw_text(sheet.grid.get(rows[i] as usize, c.col as usize));
+                    let chosen = col.values.text(first).map(|t| t.into_owned());
+                    finding.message = format!(
+                        "{} of order {} is {} here but {} on the order's first row ({})",
+                        f.name.replace('_', " "),
+                        id_of(i),
+                        shown,
+                        chosen.clone().unwrap_or_default(),
+                        self.info
+                            .location(self.display[first], Some(f.name))
+                            .cell
+                            .unwrap_or_default()
+                    );
+                    finding.key = Some(id_of(i));
+                    finding.value = Some(shown);
+                    finding.expected = chosen;
+                    finding
+                        .related
+                        .push(self.info.location(self.display[first], Some(f.name)));
+                    self.findings.push(finding);
+                }
+            }
+        }
+        let mut firsts: Vec<usize> = groups.iter().map(|g| g[0]).collect();
+        // Rows without an order id are still records (missing_required says so).
+        firsts.extend(no_id);
+        firsts.sort_unstable();
+        firsts
+    }
+}
+
+fn expected_type(entity: Entity, field: &str) -> String {
+    let ty = entity.field(field).map(|f| f.ty);
+    match ty {
+        Some(FieldType::Int) => "a whole number".into(),
+        Some(FieldType::Decimal) => "an amount".into(),
+        Some(FieldType::Date) => "a date".into(),
+        Some(FieldType::DateTime) => "a date and time".into(),
+        Some(FieldType::Bool) => "yes or no".into(),
+        _ => "text".into(),
+    }
+}
+
+/// A required field that no column of the source maps to: one finding, at the header row.
+fn unmapped_required(info: &SourceInfo, fields: &[&'static Field]) -> Vec<Finding> {
+    fields
+        .iter()
+        .filter(|f| f.required && !info.has(f.name))
+        // Status is required, but a source without a status column is read and its
+        // status rules are skipped (SPEC); it is still reported once here.
+        .map(|f| {
+            let mut location = info.location(info.header_row, None);
+            location.row = Some(info.header_row);
+            Finding {
+                rule: "source.unmapped_required",
+                category: Category::MissingRequired,
+                severity: Severity::Error,
+                entity: Some(info.entity),
+                key: None,
+                location,
+                related: Vec::new(),
+                message: format!(
+                    "no column maps to {}.{}, a required field",
+                    info.entity, f.name
+                ),
+                value: None,
+                expected: Some(f.name.to_string()),
+            }
+        })
+        .collect()
+}
+
+/// The record's key as text ("SO-1042", "SO-1042/2", "TNT-2P @ MAIN").
+pub fn record_key(
+    entity: Entity,
+    fields: &[&'static Field],
+    parsed: &[Option<ParsedColumn<'_>>],
+    i: usize,
+) -> Option<String> {
+    let get = |name: &str| -> Option<String> {
+        let pos = fields.iter().position(|f| f.name == name)?;
+        parsed
+            .get(pos)?
+            .as_ref()?
+            .values
+            .text(i)
+            .map(|t| t.trim().to_string())
+    };
+    match entity {
+        Entity::Orders => get("order_id"),
+        Entity::OrderLines => {
+            let id = get("order_id")?;
+            Some(match get("line_no").or_else(|| get("sku")) {
+                Some(second) => format!("{id}/{second}"),
+                None => id,
+            })
+        }
+        Entity::Inventory => {
+            let sku = get("sku")?;
+            Some(match get("location") {
+                Some(loc) => format!("{sku} @ {loc}"),
+                None => sku,
+            })
+        }
+        Entity::StockCounts => {
+            let sku = get("sku")?;
+            let loc = get("location")
+                .map(|l| format!(" @ {l}"))
+                .unwrap_or_default();
+            let at = get("counted_at")
+                .map(|d| format!(" on {d}"))
+                .unwrap_or_default();
+            Some(format!("{sku}{loc}{at}"))
+        }
+        Entity::Shipments => {
+            get("shipment_id").or_else(|| get("order_id").map(|o| format!("order {o}")))
+        }
+        Entity::Invoices => get("invoice_id"),
+    }
+}
+
+fn frame(
+    entity: Entity,
+    source: u32,
+    fields: &[&'static Field],
+    parsed: &[Option<ParsedColumn<'_>>],
+    display: &[u32],
+    keep: &[usize],
+    feed: &Feed,
+) -> PolarsResult<DataFrame> {
+    let n = keep.len();
+    let mut cols: Vec<Column> = Vec::new();
+    cols.push(Column::new("_source".into(), vec![source; n]));
+    cols.push(Column::new(
+        "_row".into(),
+        keep.iter().map(|&i| display[i]).collect::<Vec<u32>>(),
+    ));
+    let mut derived_line_no: Option<Values<'_>> = None;
+    for (f, p) in fields.iter().zip(parsed) {
+        let column = match p {
+            Some(p) => p.values.select(keep).to_column(f.name)?,
+            None if f.name == "line_no" && entity == Entity::OrderLines => {
+                let v = line_numbers(fields, parsed, keep);
+                let c = v.to_column("line_no")?;
+                derived_line_no = Some(v);
+                c
+            }
+            None if f.name == "shipment_id" && entity == Entity::Shipments => {
+                shipment_ids(fields, parsed, keep).to_column("shipment_id")?
+            }
+            None => Column::full_null(f.name.into(), n, &super::canonical::dtype(f.ty)),
+        };
+        cols.push(column);
+    }
+    let keyed = |name: &str| -> Option<Vec<Option<String>>> {
+        let pos = fields.iter().position(|f| f.name == name)?;
+        let p = parsed.get(pos)?.as_ref()?;
+        Some(
+            keep.iter()
+                .map(|&i| p.values.text(i).map(|t| t.trim().to_lowercase()))
+                .collect(),
+        )
+    };
+    match entity {
+        Entity::OrderLines => {
+            cols.push(Column::new(
+                "_sku_key".into(),
+                keyed("sku").unwrap_or_else(|| vec![None; n]),
+            ));
+            cols.push(Column::new(
+                "_line_no_derived".into(),
+                vec![derived_line_no.is_some() || feed.column_of("line_no").is_none(); n],
+            ));
+        }
+        Entity::Inventory | Entity::StockCounts => {
+            cols.push(Column::new(
+                "_sku_key".into(),
+                keyed("sku").unwrap_or_else(|| vec![None; n]),
+            ));
+            cols.push(Column::new(
+                "_location_key".into(),
+                keyed("location").unwrap_or_else(|| vec![None; n]),
+            ));
+        }
+        _ => {}
+    }
+    debug_assert_eq!(cols.len(), schema(entity).len());
+    DataFrame::new(n, cols)
+}
+
+/// Line numbers from position within each order (1, 2, 3 in row order).
+fn line_numbers<'a>(
+    fields: &[&'static Field],
+    parsed: &[Option<ParsedColumn<'a>>],
+    keep: &[usize],
+) -> Values<'a> {
+    let pos = fields.iter().position(|f| f.name == "order_id");
+    let ids = pos.and_then(|p| parsed.get(p)).and_then(|p| p.as_ref());
+    let mut seen: HashMap<String, i64> = HashMap::new();
+    Values::Int(
+        keep.iter()
+            .map(|&i| {
+                let id = ids
+                    .and_then(|p| p.values.text(i))
+                    .map(|t| t.into_owned())
+                    .unwrap_or_default();
+                let n = seen.entry(id).or_insert(0);
+                *n += 1;
+                Some(*n)
+            })
+            .collect(),
+    )
+}
+
+/// A shipment id where the source has none: its tracking number, else order/n.
+fn shipment_ids<'a>(
+    fields: &[&'static Field],
+    parsed: &[Option<ParsedColumn<'a>>],
+    keep: &[usize],
+) -> Values<'a> {
+    let col = |name: &str| {
+        fields
+            .iter()
+            .position(|f| f.name == name)
+            .and_then(|p| parsed.get(p))
+            .and_then(|p| p.as_ref())
+    };
+    let (tracking, order) = (col("tracking_no"), col("order_id"));
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    Values::Text(
+        keep.iter()
+            .map(|&i| {
+                if let Some(t) = tracking.and_then(|p| p.values.text(i)) {
+                    return Some(std::borrow::Cow::Owned(t.into_owned()));
+                }
+                let o = order.and_then(|p| p.values.text(i))?.into_owned();
+                let n = seen.entry(o.clone()).or_insert(0);
+                *n += 1;
+                Some(std::borrow::Cow::Owned(format!("{o}/{n}")))
+            })
+            .collect(),
+    )
+}

@@ -1,0 +1,384 @@
+//! Reading one mapped column of a table region into typed values: each cell is
+//! parsed as its canonical field's type, and every cell that cannot be is kept
+//! as a problem (missing, wrong type, out of domain, Excel error) with its raw
+//! text and the reason, so nothing is lost silently.
+
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::findings::Category;
+use crate::mapping::parse::{
+    self, DayOrder, DecimalMark, check_email, decide_day_order, decide_decimal_mark, excel_serial,
+    int_from_f64, is_null_marker, parse_bool, parse_currency, parse_date, parse_datetime,
+    parse_decimal, parse_int, parse_status,
+};
+use crate::model::{Field, FieldType};
+use crate::source::{CellRef, Sheet};
+
+use super::canonical::DECIMAL_SCALE;
+
+/// A column's values, one per data row (`None` = empty or unusable).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values<'a> {
+    Text(Vec<Option<Cow<'a, str>>>),
+    Int(Vec<Option<i64>>),
+    /// Mantissas at [`DECIMAL_SCALE`].
+    Decimal(Vec<Option<i128>>),
+    /// Days since 1970-01-01.
+    Date(Vec<Option<i32>>),
+    /// Milliseconds since 1970-01-01T00:00.
+    DateTime(Vec<Option<i64>>),
+    Bool(Vec<Option<bool>>),
+}
+
+impl Values<'_> {
+    pub fn is_null(&self, i: usize) -> bool {
+        match self {
+            Values::Text(v) => v.get(i).is_none_or(Option::is_none),
+            Values::Int(v) => v.get(i).is_none_or(Option::is_none),
+            Values::Decimal(v) => v.get(i).is_none_or(Option::is_none),
+            Values::Date(v) => v.get(i).is_none_or(Option::is_none),
+            Values::DateTime(v) => v.get(i).is_none_or(Option::is_none),
+            Values::Bool(v) => v.get(i).is_none_or(Option::is_none),
+        }
+    }
+}
+
+/// A cell that did not give a usable value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Index into the region's data rows.
+    pub index: usize,
+    pub category: Category,
+    /// The cell's text as the file shows it.
+    pub raw: String,
+    pub reason: String,
+}
+
+/// A parsed column and how it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedColumn<'a> {
+    pub values: Values<'a>,
+    pub problems: Vec<Problem>,
+    /// How ambiguous values were decided ("day-first: ..."), if that mattered.
+    pub decision: Option<String>,
+}
+
+/// Text of a cell as a person sees it, for messages and rejects.
+pub fn raw_text(cell: CellRef<'_>) -> String {
+    match cell {
+        CellRef::Empty => String::new(),
+        CellRef::Text(t) => t.to_string(),
+        CellRef::Number(n) => number_text(n),
+        CellRef::Bool(b) => if b { "TRUE" } else { "FALSE" }.to_string(),
+        CellRef::DateTime(d) => match excel_serial(d, false) {
+            Some(dt) if dt.time() == chrono::NaiveTime::MIN => dt.date().to_string(),
+            Some(dt) => dt.format("%Y-%m-%d %H:%M:%S").to_string(),
+            None => number_text(d),
+        },
+        CellRef::Duration(d) => number_text(d),
+        CellRef::Error(e) => e.as_str().to_string(),
+    }
+}
+
+/// 10248.0 → "10248", 12.5 → "12.5".
+pub fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        parse::decimal_from_f64(n).map_or_else(|| n.to_string(), |d| d.normalize().to_string())
+    }
+}
+
+/// Reads `field` from column `col` of the given data rows.
+pub fn read_column<'a>(
+    sheet: &'a Sheet,
+    col: u32,
+    rows: &[u32],
+    field: &Field,
+) -> ParsedColumn<'a> {
+    let column = sheet.grid.column(col as usize);
+    let cell = |r: u32| column.map_or(CellRef::Empty, |c| c.get(r as usize));
+    let texts = || {
+        rows.iter().filter_map(move |&r| match cell(r) {
+            CellRef::Text(t) => Some(t),
+            _ => None,
+        })
+    };
+    let (day_order, mark, decision) = match field.ty {
+        FieldType::Date | FieldType::DateTime => {
+            let d = decide_day_order(texts());
+            // The decision matters only where numeric dates could be read both ways.
+            let matters = texts().any(|t| {
+                matches!(
+                    crate::source::hazards::date_shape(t),
+                    Some("d/m/y" | "d-m-y")
+                )
+            });
+            let note = matters.then(|| format!("{}: {}", field.name, d.evidence));
+            (d.order, DecimalMark::Point, note)
+        }
+        FieldType::Int | FieldType::Decimal => {
+            let d = decide_decimal_mark(texts());
+            let note =
+                (d.mark == DecimalMark::Comma).then(|| format!("{}: {}", field.name, d.evidence));
+            (DayOrder::MonthFirst, d.mark, note)
+        }
+        _ => (DayOrder::MonthFirst, DecimalMark::Point, None),
+    };
+    let reader = CellReader {
+        ty: field.ty,
+        field: field.name,
+        day_order,
+        mark,
+        date1904: sheet.date1904,
+    };
+    let mut problems = Vec::new();
+    let values = match field.ty {
+        FieldType::Text | FieldType::Email | FieldType::Currency | FieldType::Status => {
+            Values::Text(collect(rows, &cell, &mut problems, |c| reader.text(c)))
+        }
+        FieldType::Int => Values::Int(collect(rows, &cell, &mut problems, |c| reader.int(c))),
+        FieldType::Decimal => {
+            Values::Decimal(collect(rows, &cell, &mut problems, |c| reader.decimal(c)))
+        }
+        FieldType::Date => Values::Date(collect(rows, &cell, &mut problems, |c| reader.date(c))),
+        FieldType::DateTime => {
+            Values::DateTime(collect(rows, &cell, &mut problems, |c| reader.datetime(c)))
+        }
+        FieldType::Bool => Values::Bool(collect(rows, &cell, &mut problems, |c| reader.boolean(c))),
+    };
+    ParsedColumn {
+        values,
+        problems,
+        decision,
+    }
+}
+
+/// What one cell gave: a value, nothing, or a problem (and maybe still a value).
+enum Read<T> {
+    Value(T),
+    Empty,
+    Problem(Category, String, Option<T>),
+}
+
+fn collect<'a, T>(
+    rows: &[u32],
+    cell: &impl Fn(u32) -> CellRef<'a>,
+    problems: &mut Vec<Problem>,
+    read: impl Fn(CellRef<'a>) -> Read<T>,
+) -> Vec<Option<T>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for (index, &r) in rows.iter().enumerate() {
+        let c = cell(r);
+        out.push(match read(c) {
+            Read::Value(v) => Some(v),
+            Read::Empty => None,
+            Read::Problem(category, reason, kept) => {
+                problems.push(Problem {
+                    index,
+                    category,
+                    raw: raw_text(c),
+                    reason,
+                });
+                kept
+            }
+        });
+    }
+    out
+}
+
+struct CellReader {
+    ty: FieldType,
+    field: &'static str,
+    day_order: DayOrder,
+    mark: DecimalMark,
+    date1904: bool,
+}
+
+fn error_read<T>(e: crate::source::CellErrorKind) -> Read<T> {
+    Read::Problem(
+        Category::FormulaError,
+        format!("the cell shows the Excel error {}", e.as_str()),
+        None,
+    )
+}
+
+impl CellReader {
+    fn text<'a>(&self, c: CellRef<'a>) -> Read<Cow<'a, str>> {
+        let text: Cow<'a, str> = match c {
+            CellRef::Empty => return Read::Empty,
+            CellRef::Error(e) => return error_read(e),
+            CellRef::Text(t) if is_null_marker(t) => return Read::Empty,
+            CellRef::Text(t) if crate::source::hazards::is_error_text(t) => {
+                return Read::Problem(
+                    Category::FormulaError,
+                    format!("the cell holds the Excel error {}", t.trim()),
+                    None,
+                );
+            }
+            CellRef::Text(t) => Cow::Borrowed(t.trim()),
+            other => Cow::Owned(raw_text(other)),
+        };
+        match self.ty {
+            FieldType::Email => match check_email(&text) {
+                Ok(_) => Read::Value(text),
+                Err(reason) => Read::Problem(
+                    Category::InvalidValue,
+                    format!("not a valid email address: {reason}"),
+                    None,
+                ),
+            },
+            FieldType::Currency => match parse_currency(&text) {
+                Ok(code) => Read::Value(Cow::Borrowed(code)),
+                Err(reason) => Read::Problem(Category::InvalidValue, reason, None),
+            },
+            FieldType::Status => match parse_status(&text) {
+                Ok(s) => Read::Value(Cow::Borrowed(s.name())),
+                Err(reason) => {
+                    Read::Problem(Category::InvalidValue, format!("{reason} {text:?}"), None)
+                }
+            },
+            _ => Read::Value(text),
+        }
+    }
+
+    fn int(&self, c: CellRef<'_>) -> Read<i64> {
+        let parsed = match c {
+            CellRef::Empty => return Read::Empty,
+            CellRef::Error(e) => return error_read(e),
+            CellRef::Text(t) if is_null_marker(t) => return Read::Empty,
+            CellRef::Text(t) => parse_int(t, self.mark),
+            CellRef::Number(n) => int_from_f64(n),
+            CellRef::Bool(_) | CellRef::DateTime(_) | CellRef::Duration(_) => {
+                return Read::Problem(Category::InvalidType, "not a whole number".into(), None);
+            }
+        };
+        match parsed {
+            Ok(v) => self.check_int(v),
+            Err(e) => Read::Problem(Category::InvalidType, e.reason, None),
+        }
+    }
+
+    /// Quantities must be positive; counts, stock and line numbers may not be negative
+    /// (on_hand may: a negative system stock is its own finding).
+    fn check_int(&self, v: i64) -> Read<i64> {
+        match self.field {
+            "quantity" if v <= 0 => Read::Problem(
+                Category::InvalidValue,
+                format!("quantity {v} is not above zero"),
+                Some(v),
+            ),
+            "counted_qty" | "line_no" | "allocated" if v < 0 => Read::Problem(
+                Category::InvalidValue,
+                format!("{} {v} is negative", self.field.replace('_', " ")),
+                Some(v),
+            ),
+            _ => Read::Value(v),
+        }
+    }
+
+    fn decimal(&self, c: CellRef<'_>) -> Read<i128> {
+        let parsed = match c {
+            CellRef::Empty => return Read::Empty,
+            CellRef::Error(e) => return error_read(e),
+            CellRef::Text(t) if is_null_marker(t) => return Read::Empty,
+            CellRef::Text(t) => parse_decimal(t, self.mark),
+            CellRef::Number(n) => {
+                parse::decimal_from_f64(n).ok_or_else(|| parse::ParseFail::new("not a number"))
+            }
+            CellRef::Bool(_) | CellRef::DateTime(_) | CellRef::Duration(_) => {
+                return Read::Problem(Category::InvalidType, "not an amount".into(), None);
+            }
+        };
+        match parsed {
+            Ok(d) => match to_mantissa(d) {
+                Some(m) if m < 0 && self.field == "unit_price" => Read::Problem(
+                    Category::InvalidValue,
+                    "unit price is negative".into(),
+                    Some(m),
+                ),
+                Some(m) => Read::Value(m),
+                None => Read::Problem(Category::InvalidType, "amount out of range".into(), None),
+            },
+            Err(e) => Read::Problem(Category::InvalidType, e.reason, None),
+        }
+    }
+
+    fn date(&self, c: CellRef<'_>) -> Read<i32> {
+        match self.datetime_value(c) {
+            Read::Value(dt) => Read::Value(days(dt.date())),
+            Read::Empty => Read::Empty,
+            Read::Problem(cat, reason, _) => Read::Problem(cat, reason, None),
+        }
+    }
+
+    fn datetime(&self, c: CellRef<'_>) -> Read<i64> {
+        match self.datetime_value(c) {
+            Read::Value(dt) => Read::Value(dt.and_utc().timestamp_millis()),
+            Read::Empty => Read::Empty,
+            Read::Problem(cat, reason, _) => Read::Problem(cat, reason, None),
+        }
+    }
+
+    fn datetime_value(&self, c: CellRef<'_>) -> Read<chrono::NaiveDateTime> {
+        let parsed = match c {
+            CellRef::Empty => return Read::Empty,
+            CellRef::Error(e) => return error_read(e),
+            CellRef::Text(t) if is_null_marker(t) => return Read::Empty,
+            CellRef::Text(t) => match self.ty {
+                FieldType::Date => {
+                    parse_date(t, self.day_order).map(|d| d.and_time(chrono::NaiveTime::MIN))
+                }
+                _ => parse_datetime(t, self.day_order),
+            },
+            CellRef::DateTime(serial) => {
+                excel_serial(serial, false).ok_or_else(|| parse::ParseFail::new("not a date"))
+            }
+            // A plain number in a date column is a serial day number by mapping.
+            CellRef::Number(n) if (1.0..=2_958_465.0).contains(&n) => {
+                excel_serial(n, self.date1904).ok_or_else(|| parse::ParseFail::new("not a date"))
+            }
+            CellRef::Number(_) | CellRef::Bool(_) | CellRef::Duration(_) => {
+                Err(parse::ParseFail::new("not a date"))
+            }
+        };
+        match parsed {
+            Ok(v) => Read::Value(v),
+            Err(e) => Read::Problem(Category::InvalidType, e.reason, None),
+        }
+    }
+
+    fn boolean(&self, c: CellRef<'_>) -> Read<bool> {
+        let parsed = match c {
+            CellRef::Empty => return Read::Empty,
+            CellRef::Error(e) => return error_read(e),
+            CellRef::Text(t) if is_null_marker(t) => return Read::Empty,
+            CellRef::Text(t) => parse_bool(t),
+            CellRef::Bool(b) => Ok(b),
+            CellRef::Number(n) if n == 0.0 || n == 1.0 => Ok(n == 1.0),
+            _ => Err(parse::ParseFail::new("not yes or no")),
+        };
+        match parsed {
+            Ok(v) => Read::Value(v),
+            Err(e) => Read::Problem(Category::InvalidType, e.reason, None),
+        }
+    }
+}
+
+/// A decimal at the canonical scale, rounded half-even beyond it.
+pub fn to_mantissa(d: Decimal) -> Option<i128> {
+    let mut r =
+        d.round_dp_with_strategy(DECIMAL_SCALE as u32, RoundingStrategy::MidpointNearestEven);
+    r.rescale(DECIMAL_SCALE as u32);
+    (r.scale() == DECIMAL_SCALE as u32).then(|| r.mantissa())
+}
+
+pub fn days(d: NaiveDate) -> i32 {
+    crate::rules::emit::days_from_date(d)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,138 @@
+use super::*;
+use crate::model::Entity;
+use crate::source::grid::{CellErrorKind, Grid};
+
+fn sheet(cells: &[(u32, u32, CellRef<'static>)]) -> Sheet {
+    let mut b = Grid::builder();
+    for &(r, c, v) in cells {
+        b.set(r, c, v).unwrap();
+    }
+    Sheet::new(Some("S".into()), b.finish())
+}
+
+fn field(entity: Entity, name: &str) -> &'static Field {
+    entity.field(name).unwrap()
+}
+
+#[test]
+fn dates_in_every_form_and_the_ones_that_fail() {
+    let s = sheet(&[
+        (1, 0, CellRef::DateTime(46_331.0)),
+        (2, 0, CellRef::Text("03/11/2026")),
+        (3, 0, CellRef::Text("31/02/2026")),
+        (4, 0, CellRef::Text("n/a")),
+        (5, 0, CellRef::Text("25/11/2026")),
+        (6, 0, CellRef::Number(46_331.0)),
+        (7, 0, CellRef::Error(CellErrorKind::Ref)),
+    ]);
+    let p = read_column(
+        &s,
+        0,
+        &[1, 2, 3, 4, 5, 6, 7],
+        field(Entity::Invoices, "invoiced_at"),
+    );
+    let d = |y, m, day| Some(days(NaiveDate::from_ymd_opt(y, m, day).unwrap()));
+    assert_eq!(
+        p.values,
+        Values::Date(vec![
+            d(2026, 11, 5),
+            d(2026, 11, 3),
+            None,
+            None,
+            d(2026, 11, 25),
+            d(2026, 11, 5),
+            None
+        ])
+    );
+    let problems: Vec<_> = p
+        .problems
+        .iter()
+        .map(|p| (p.index, p.category, p.raw.as_str()))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (2, Category::InvalidType, "31/02/2026"),
+            (6, Category::FormulaError, "#REF!")
+        ]
+    );
+    assert!(p.decision.unwrap().starts_with("invoiced_at: day-first"));
+}
+
+#[test]
+fn quantities_and_money() {
+    let s = sheet(&[
+        (0, 0, CellRef::Number(3.0)),
+        (1, 0, CellRef::Text("ten")),
+        (2, 0, CellRef::Text("-1")),
+        (3, 0, CellRef::Text("2")),
+        (0, 1, CellRef::Text("$1,234.50")),
+        (1, 1, CellRef::Number(12.1)),
+        (2, 1, CellRef::Text("-3")),
+        (3, 1, CellRef::Text("NULL")),
+    ]);
+    let q = read_column(&s, 0, &[0, 1, 2, 3], field(Entity::OrderLines, "quantity"));
+    assert_eq!(
+        q.values,
+        Values::Int(vec![Some(3), None, Some(-1), Some(2)])
+    );
+    let cats: Vec<_> = q.problems.iter().map(|p| (p.index, p.category)).collect();
+    assert_eq!(
+        cats,
+        [(1, Category::InvalidType), (2, Category::InvalidValue)]
+    );
+    let p = read_column(
+        &s,
+        1,
+        &[0, 1, 2, 3],
+        field(Entity::OrderLines, "unit_price"),
+    );
+    assert_eq!(
+        p.values,
+        Values::Decimal(vec![
+            Some(1_234_500_000),
+            Some(12_100_000),
+            Some(-3_000_000),
+            None
+        ])
+    );
+    assert_eq!(p.problems.len(), 1);
+    assert_eq!(p.problems[0].reason, "unit price is negative");
+}
+
+#[test]
+fn identifiers_statuses_and_currencies() {
+    let s = sheet(&[
+        (0, 0, CellRef::Text(" 0017 ")),
+        (1, 0, CellRef::Number(10248.0)),
+        (0, 1, CellRef::Text("Dispatched")),
+        (1, 1, CellRef::Text("Shipped??")),
+        (0, 2, CellRef::Text("eur")),
+        (1, 2, CellRef::Text("EURO")),
+    ]);
+    let ids = read_column(&s, 0, &[0, 1], field(Entity::Orders, "order_id"));
+    assert_eq!(ids.values.text(0).as_deref(), Some("0017"));
+    assert_eq!(ids.values.text(1).as_deref(), Some("10248"));
+    let st = read_column(&s, 1, &[0, 1], field(Entity::Orders, "status"));
+    assert_eq!(st.values.text(0).as_deref(), Some("shipped"));
+    assert_eq!(
+        (st.problems[0].index, st.problems[0].category),
+        (1, Category::InvalidValue)
+    );
+    let cur = read_column(&s, 2, &[0, 1], field(Entity::Orders, "currency"));
+    assert_eq!(cur.values.text(0).as_deref(), Some("EUR"));
+    assert_eq!(cur.problems[0].raw, "EURO");
+}
+
+#[test]
+fn a_1904_workbook_reads_plain_serials_in_its_own_system() {
+    let mut s = sheet(&[(0, 0, CellRef::Number(44_869.0))]);
+    s.date1904 = true;
+    let p = read_column(&s, 0, &[0], field(Entity::Shipments, "shipped_at"));
+    assert_eq!(
+        p.values,
+        Values::Date(vec![Some(days(
+            NaiveDate::from_ymd_opt(2026, 11, 5).unwrap()
+        ))])
+    );
+}

@@ -1,0 +1,138 @@
+//! Operations on parsed column values: pick rows, compare two rows, and turn a
+//! column into its polars form.
+
+use std::borrow::Cow;
+
+use polars::prelude::*;
+
+use super::canonical::{DECIMAL_PRECISION, DECIMAL_SCALE};
+use super::cells::Values;
+
+impl<'a> Values<'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            Values::Text(v) => v.len(),
+            Values::Int(v) => v.len(),
+            Values::Decimal(v) => v.len(),
+            Values::Date(v) => v.len(),
+            Values::DateTime(v) => v.len(),
+            Values::Bool(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The values at `indices`, in that order.
+    pub fn select(&self, indices: &[usize]) -> Values<'a> {
+        fn pick<T: Clone>(v: &[Option<T>], idx: &[usize]) -> Vec<Option<T>> {
+            idx.iter().map(|&i| v.get(i).cloned().flatten()).collect()
+        }
+        match self {
+            Values::Text(v) => Values::Text(pick(v, indices)),
+            Values::Int(v) => Values::Int(pick(v, indices)),
+            Values::Decimal(v) => Values::Decimal(pick(v, indices)),
+            Values::Date(v) => Values::Date(pick(v, indices)),
+            Values::DateTime(v) => Values::DateTime(pick(v, indices)),
+            Values::Bool(v) => Values::Bool(pick(v, indices)),
+        }
+    }
+
+    /// Whether rows `i` and `j` hold the same value (text compared trimmed).
+    pub fn same(&self, i: usize, j: usize) -> bool {
+        fn eq<T: PartialEq>(v: &[Option<T>], i: usize, j: usize) -> bool {
+            v.get(i) == v.get(j)
+        }
+        match self {
+            Values::Text(v) => {
+                v.get(i).map(|o| o.as_deref().map(str::trim))
+                    == v.get(j).map(|o| o.as_deref().map(str::trim))
+            }
+            Values::Int(v) => eq(v, i, j),
+            Values::Decimal(v) => eq(v, i, j),
+            Values::Date(v) => eq(v, i, j),
+            Values::DateTime(v) => eq(v, i, j),
+            Values::Bool(v) => eq(v, i, j),
+        }
+    }
+
+    /// Copies the value of row `from` into row `to`.
+    pub fn copy(&mut self, from: usize, to: usize) {
+        fn cp<T: Clone>(v: &mut [Option<T>], from: usize, to: usize) {
+            if let Some(x) = v.get(from).cloned()
+                && let Some(slot) = v.get_mut(to)
+            {
+                *slot = x;
+            }
+        }
+        match self {
+            Values::Text(v) => cp(v, from, to),
+            Values::Int(v) => cp(v, from, to),
+            Values::Decimal(v) => cp(v, from, to),
+            Values::Date(v) => cp(v, from, to),
+            Values::DateTime(v) => cp(v, from, to),
+            Values::Bool(v) => cp(v, from, to),
+        }
+    }
+
+    /// The text of row `i` (for keys and messages).
+    pub fn text(&self, i: usize) -> Option<Cow<'_, str>> {
+        match self {
+            Values::Text(v) => v.get(i)?.as_deref().map(Cow::Borrowed),
+            Values::Int(v) => v
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|n| Cow::Owned(n.to_string())),
+            Values::Date(v) => v
+                .get(i)
+                .copied()
+                .flatten()
+                .and_then(crate::rules::emit::date_from_days)
+                .map(|d| Cow::Owned(d.to_string())),
+            Values::Decimal(v) => v.get(i).copied().flatten().and_then(|m| {
+                rust_decimal::Decimal::try_from_i128_with_scale(m, DECIMAL_SCALE as u32)
+                    .ok()
+                    .map(|d| Cow::Owned(crate::rules::emit::format_decimal(d)))
+            }),
+            Values::DateTime(v) => v
+                .get(i)
+                .copied()
+                .flatten()
+                .and_then(chrono::DateTime::from_timestamp_millis)
+                .map(|d| Cow::Owned(d.naive_utc().format("%Y-%m-%d %H:%M").to_string())),
+            Values::Bool(v) => v
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|b| Cow::Owned(b.to_string())),
+        }
+    }
+
+    /// The polars column of these values.
+    pub fn to_column(&self, name: &str) -> PolarsResult<Column> {
+        let name: PlSmallStr = name.into();
+        let series = match self {
+            Values::Text(v) => {
+                StringChunked::from_iter_options(name, v.iter().map(|o| o.as_deref())).into_series()
+            }
+            Values::Int(v) => {
+                Int64Chunked::from_iter_options(name, v.iter().copied()).into_series()
+            }
+            Values::Decimal(v) => Int128Chunked::from_iter_options(name, v.iter().copied())
+                .into_decimal(DECIMAL_PRECISION, DECIMAL_SCALE)?
+                .into_series(),
+            Values::Date(v) => Int32Chunked::from_iter_options(name, v.iter().copied())
+                .into_date()
+                .into_series(),
+            Values::DateTime(v) => Int64Chunked::from_iter_options(name, v.iter().copied())
+                .into_datetime(TimeUnit::Milliseconds, None)
+                .into_series(),
+            Values::Bool(v) => {
+                BooleanChunked::from_iter_options(name, v.iter().copied()).into_series()
+            }
+        };
+        Ok(series.into_column())
+    }
+}

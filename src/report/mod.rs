@@ -1,0 +1,3 @@
+//! Outputs over the same findings: one module per format.
+
+pub mod json;
