@@ -56,6 +56,7 @@ impl GlobalArgs {
 pub enum Command {
     Scan(cmd::scan::ScanArgs),
     Init(cmd::init::InitArgs),
+    Ingest(cmd::ingest::IngestArgs),
     Audit(cmd::audit::AuditArgs),
 }
 
@@ -63,6 +64,7 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
     match cli.command {
         Command::Scan(args) => cmd::scan::run(args, &cli.global),
         Command::Init(args) => cmd::init::run(args, &cli.global),
+        Command::Ingest(args) => cmd::ingest::run(args, &cli.global),
         Command::Audit(args) => cmd::audit::run(args, &cli.global),
     }
 }

@@ -19,6 +19,7 @@ pub mod cmd;
 pub mod config;
 pub mod exit;
 pub mod findings;
+pub mod ingest;
 pub mod inventory;
 pub mod mapping;
 pub mod model;

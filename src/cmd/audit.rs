@@ -41,6 +41,8 @@ pub struct AuditArgs {
 pub enum AuditFormat {
     Text,
     Json,
+    Junit,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -70,10 +72,18 @@ pub fn run(args: AuditArgs, global: &GlobalArgs) -> miette::Result<Outcome> {
         ReadOptions::default(),
         global.quiet,
     )?;
+    if !audit.configured && !global.quiet && args.format == AuditFormat::Text {
+        eprintln!(
+            "No offsheet.toml: mapped automatically (`offsheet init` writes this mapping down):\n{}\n",
+            report::mapping::describe(&audit.canonical)
+        );
+    }
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         AuditFormat::Json => report::json::write(&mut out, &audit),
-        AuditFormat::Text => report::json::write(&mut out, &audit),
+        AuditFormat::Text => report::text::write(&mut out, &audit, &report::text::Style::detect()),
+        AuditFormat::Junit => report::junit::write(&mut out, &audit),
+        AuditFormat::Markdown => report::markdown::write(&mut out, &audit),
     };
     if let Err(e) = written {
         if is_broken_pipe(&e) {

@@ -2,5 +2,6 @@
 //! `run` that turns them into options and calls the library.
 
 pub mod audit;
+pub mod ingest;
 pub mod init;
 pub mod scan;

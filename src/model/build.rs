@@ -263,7 +263,10 @@ fn build_feed(
     }
     // Problems were found on rows in parse order; the pass above checks each row
     // once, so a row of a multi-row order is not re-checked.
-    let frame = frame(entity, info.id, &fields, &parsed, &display, &keep, feed);
+    let extras = extra_columns(sheet, region, rp, &rows, &keep);
+    let frame = frame(
+        extras, entity, info.id, &fields, &parsed, &display, &keep, feed,
+    );
     let mut findings = state.findings;
     findings.extend(unmapped_required(info, &fields));
     if state.fills > 0 {
@@ -541,7 +544,51 @@ pub fn record_key(
     }
 }
 
+/// The unmapped cells of each kept row, as a JSON object (header → text).
+fn extra_columns(
+    sheet: &Sheet,
+    region: &TableRegion,
+    rp: &RegionPlan,
+    rows: &[u32],
+    keep: &[usize],
+) -> Column {
+    let mapped: std::collections::HashSet<u32> = rp
+        .feeds
+        .iter()
+        .flat_map(|f| f.columns.iter().map(|c| c.col))
+        .collect();
+    let extra: Vec<(u32, String)> = region
+        .columns
+        .iter()
+        .filter(|c| !mapped.contains(&c.col))
+        .map(|c| {
+            let name = if c.header.is_empty() {
+                format!("column {}", crate::source::a1::column_letter(c.col))
+            } else {
+                c.header.clone()
+            };
+            (c.col, name)
+        })
+        .collect();
+    let values: Vec<Option<String>> = keep
+        .iter()
+        .map(|&i| {
+            let r = rows[i] as usize;
+            let mut obj = serde_json::Map::new();
+            for (col, name) in &extra {
+                let cell = sheet.grid.get(r, *col as usize);
+                if !cell.is_empty() {
+                    obj.insert(name.clone(), serde_json::Value::String(raw_text(cell)));
+                }
+            }
+            (!obj.is_empty()).then(|| serde_json::Value::Object(obj).to_string())
+        })
+        .collect();
+    Column::new("_extra".into(), values)
+}
+
 fn frame(
+    extras: Column,
     entity: Entity,
     source: u32,
     fields: &[&'static Field],
@@ -574,6 +621,7 @@ fn frame(
         };
         cols.push(column);
     }
+    cols.push(extras);
     let keyed = |name: &str| -> Option<Vec<Option<String>>> {
         let pos = fields.iter().position(|f| f.name == name)?;
         let p = parsed.get(pos)?.as_ref()?;

@@ -4,7 +4,8 @@
 //! index into [`Canonical::sources`]) and `_row` (u32, the 1-based row a person
 //! sees in the file). A value's cell is its source's column letter for the field
 //! plus `_row`. Helper columns used by rules start with an underscore too:
-//! `_sku_key` (trimmed, case-folded SKU), `_location_key`, `_line_no_derived`.
+//! `_extra` (the row's unmapped columns as a JSON object of header → text, or
+//! null), `_sku_key` (trimmed, case-folded SKU), `_location_key`, `_line_no_derived`.
 
 use std::collections::BTreeMap;
 
@@ -171,6 +172,8 @@ pub fn schema(entity: Entity) -> Vec<(String, DataType)> {
             .iter()
             .map(|f: &Field| (f.name.to_string(), dtype(f.ty))),
     );
+    // Columns no field maps to, kept whole: a JSON object of header → text.
+    cols.push(("_extra".to_string(), DataType::String));
     match entity {
         Entity::OrderLines => cols.extend([
             ("_sku_key".to_string(), DataType::String),

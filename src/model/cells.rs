@@ -268,14 +268,12 @@ impl CellReader {
         match self.field {
             "quantity" if v <= 0 => Read::Problem(
                 Category::InvalidValue,
-                format!("quantity {v} is not above zero"),
+                format!("{v} is not above zero"),
                 Some(v),
             ),
-            "counted_qty" | "line_no" | "allocated" if v < 0 => Read::Problem(
-                Category::InvalidValue,
-                format!("{} {v} is negative", self.field.replace('_', " ")),
-                Some(v),
-            ),
+            "counted_qty" | "line_no" | "allocated" if v < 0 => {
+                Read::Problem(Category::InvalidValue, format!("{v} is negative"), Some(v))
+            }
             _ => Read::Value(v),
         }
     }
@@ -295,11 +293,9 @@ impl CellReader {
         };
         match parsed {
             Ok(d) => match to_mantissa(d) {
-                Some(m) if m < 0 && self.field == "unit_price" => Read::Problem(
-                    Category::InvalidValue,
-                    "unit price is negative".into(),
-                    Some(m),
-                ),
+                Some(m) if m < 0 && self.field == "unit_price" => {
+                    Read::Problem(Category::InvalidValue, "a negative price".into(), Some(m))
+                }
                 Some(m) => Read::Value(m),
                 None => Read::Problem(Category::InvalidType, "amount out of range".into(), None),
             },
