@@ -97,7 +97,7 @@ fn quantities_and_money() {
         ])
     );
     assert_eq!(p.problems.len(), 1);
-    assert_eq!(p.problems[0].reason, "unit price is negative");
+    assert_eq!(p.problems[0].reason, "a negative price");
 }
 
 #[test]
