@@ -58,6 +58,7 @@ pub enum Command {
     Init(cmd::init::InitArgs),
     Ingest(cmd::ingest::IngestArgs),
     Audit(cmd::audit::AuditArgs),
+    Rules(cmd::rules::RulesArgs),
 }
 
 pub fn run(cli: Cli) -> miette::Result<Outcome> {
@@ -66,6 +67,7 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Init(args) => cmd::init::run(args, &cli.global),
         Command::Ingest(args) => cmd::ingest::run(args, &cli.global),
         Command::Audit(args) => cmd::audit::run(args, &cli.global),
+        Command::Rules(args) => cmd::rules::run(args, &cli.global),
     }
 }
 

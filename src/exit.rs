@@ -31,7 +31,7 @@ pub fn install_hooks() {
         Box::new(
             miette::MietteHandlerOpts::new()
                 .terminal_links(false)
-                .width(100)
+                .wrap_lines(false)
                 .build(),
         )
     }));

@@ -4,4 +4,5 @@
 pub mod audit;
 pub mod ingest;
 pub mod init;
+pub mod rules;
 pub mod scan;

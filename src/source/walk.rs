@@ -147,11 +147,12 @@ fn classify(path: &Path) -> Result<(), SkipReason> {
 }
 
 fn slashes(p: &Path) -> String {
-    p.components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    let text = p.to_string_lossy().replace('\\', "/");
+    let mut t = text.as_str();
+    while let Some(rest) = t.strip_prefix("./") {
+        t = rest;
+    }
+    t.to_string()
 }
 
 #[cfg(test)]

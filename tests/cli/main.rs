@@ -5,4 +5,5 @@
 mod support;
 mod workbooks;
 
+mod corpus;
 mod scan;
