@@ -5,6 +5,7 @@
 
 pub mod cells;
 pub mod emit;
+pub mod keys;
 pub mod registry;
 
 use chrono::NaiveDate;
