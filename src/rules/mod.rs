@@ -3,6 +3,7 @@
 //! Checks are polars expressions and joins over the canonical tables; they return
 //! findings and never print.
 
+pub mod arithmetic;
 pub mod cells;
 pub mod emit;
 pub mod keys;

@@ -3,7 +3,7 @@
 
 use crate::model::Entity;
 
-use super::{Rule, cells, keys};
+use super::{Rule, arithmetic, cells, keys};
 
 pub static RULES: &[Rule] = &[
     // cells.rs
@@ -15,6 +15,9 @@ pub static RULES: &[Rule] = &[
     cells::ROWS_DISAGREE,
     // keys.rs
     keys::DUPLICATE_KEY,
+    // arithmetic.rs
+    arithmetic::LINE_TOTAL,
+    arithmetic::ORDER_TOTAL,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
