@@ -188,23 +188,20 @@ fn check_orders(ctx: &Context<'_>) -> PolarsResult<Vec<Finding>> {
             continue;
         }
         let rejected = Series::new("_rejected".into(), rejected_orders(ctx, &line_sources));
-        let by_row = |c: &str| {
-            col(c)
-                .sort_by([col("_row")], SortMultipleOptions::default())
-                .first()
-        };
         // One row per order: its first row's total, tax and shipping.
         let per_order = orders
             .clone()
             .lazy()
             .filter(col("_source").eq(lit(src.id)))
             .with_column(emit::tainted(ctx).alias("_tainted"))
+            // Groups keep the frame's order, so first() is the first row.
+            .sort(["_row"], SortMultipleOptions::default())
             .group_by([col("order_id")])
             .agg([
-                col("_row").min(),
-                by_row("total"),
-                by_row("tax"),
-                by_row("shipping"),
+                col("_row").first(),
+                col("total").first(),
+                col("tax").first(),
+                col("shipping").first(),
                 col("_tainted").any(false).alias("_order_tainted"),
             ])
             .filter(

@@ -17,7 +17,7 @@ pub const DUPLICATE_KEY: Rule = Rule {
     doc: RuleDoc {
         summary: "The same key twice in one source: an order, order line, stock record, count, shipment or invoice on two rows of the same sheet, either with different content or as an identical copy. The later row is flagged; the first is named in related.",
         why: "The OMS holds one record per key: importing both rows fails or silently keeps one of them, and whatever is added up from the sheet (revenue, stock, invoiced amounts) counts the record twice.",
-        example: "Billing/invoices.xlsx › Invoices!A31 holds invoice INV-2291 again, first entered on row 18, with a different amount (1240.00 here, 1420.00 on row 18).",
+        example: "Billing/invoices.xlsx › Invoices!A31: invoice INV-2291 appears again: row 18 has the same key with a different amount (1420.00 there, 1240.00 here).",
         fix: "Keep one row per key: delete a row entered twice; where the content differs, decide which row is right, or give the other row its own key if it is really another record.",
     },
     check,
@@ -42,12 +42,19 @@ fn spec(entity: Entity) -> KeySpec {
         },
         Entity::OrderLines => {
             // A real line number where the source has one, the SKU otherwise.
-            let line = when(col("_line_no_derived"))
+            let derived = col("_line_no_derived");
+            let line_no = when(derived.clone())
+                .then(lit(NULL))
+                .otherwise(col("line_no"));
+            let sku = when(derived.clone())
                 .then(col("_sku_key"))
-                .otherwise(col("line_no").cast(DataType::String));
+                .otherwise(lit(NULL));
+            let present = when(derived.clone())
+                .then(col("_sku_key").is_not_null())
+                .otherwise(col("line_no").is_not_null());
             KeySpec {
-                parts: vec![col("order_id"), col("_line_no_derived"), line.clone()],
-                present: col("order_id").is_not_null().and(line.is_not_null()),
+                parts: vec![col("order_id"), derived, line_no, sku],
+                present: col("order_id").is_not_null().and(present),
             }
         }
         Entity::Inventory => KeySpec {
@@ -167,12 +174,14 @@ fn findings(ctx: &Context<'_>, entity: Entity, later: &DataFrame) -> PolarsResul
                 .position(|f| *f == field)
                 .and_then(|i| hit.get(i))
         };
-        let differing: Vec<&str> = names
+        // (field, value on the first row, value here) of every content field
+        // that differs.
+        let differing: Vec<(&str, Option<&str>, Option<&str>)> = names
             .iter()
             .enumerate()
             .filter(|(_, f)| source.has(f) && !is_key(entity, derived, f))
-            .filter(|(i, _)| blank_is_none(hit.get(*i)) != blank_is_none(hit.get(n + i)))
-            .map(|(_, f)| *f)
+            .map(|(i, f)| (*f, blank_is_none(hit.get(n + i)), blank_is_none(hit.get(i))))
+            .filter(|(_, first, here)| first != here)
             .collect();
         let key = key_text(entity, derived, &get);
         let what = format!("{} {}", noun(entity), key.as_deref().unwrap_or("?"));
@@ -181,7 +190,7 @@ fn findings(ctx: &Context<'_>, entity: Entity, later: &DataFrame) -> PolarsResul
         } else {
             format!(
                 "{what} appears again: row {first_row} has the same key with a different {}.",
-                differing.join(", ")
+                describe(&differing)
             )
         };
         let mut draft = Draft::new(
@@ -201,6 +210,25 @@ fn findings(ctx: &Context<'_>, entity: Entity, later: &DataFrame) -> PolarsResul
         out.push(draft.build(ctx));
     }
     Ok(out)
+}
+
+/// "amount (1420.00 there, 1240.00 here)"; field names alone past three fields.
+fn describe(differing: &[(&str, Option<&str>, Option<&str>)]) -> String {
+    let parts: Vec<String> = differing
+        .iter()
+        .map(|(field, first, here)| {
+            if differing.len() > 3 {
+                field.to_string()
+            } else {
+                let show = |v: &Option<&str>| v.map_or("empty".to_string(), str::to_string);
+                format!("{field} ({} there, {} here)", show(first), show(here))
+            }
+        })
+        .collect();
+    match parts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => parts.concat(),
+    }
 }
 
 fn blank_is_none(v: Option<&str>) -> Option<&str> {

@@ -8,6 +8,8 @@ pub mod cells;
 pub mod emit;
 pub mod keys;
 pub mod registry;
+pub mod stock;
+pub mod workflow;
 
 use chrono::NaiveDate;
 use polars::prelude::*;

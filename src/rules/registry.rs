@@ -3,7 +3,7 @@
 
 use crate::model::Entity;
 
-use super::{Rule, arithmetic, cells, keys};
+use super::{Rule, arithmetic, cells, keys, stock, workflow};
 
 pub static RULES: &[Rule] = &[
     // cells.rs
@@ -18,6 +18,13 @@ pub static RULES: &[Rule] = &[
     // arithmetic.rs
     arithmetic::LINE_TOTAL,
     arithmetic::ORDER_TOTAL,
+    // stock.rs
+    stock::NEGATIVE_STOCK,
+    stock::OVERSOLD,
+    stock::STALE_COUNT,
+    // workflow.rs
+    workflow::STUCK,
+    workflow::UNOWNED,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

@@ -1,6 +1,6 @@
 use crate::findings::Finding;
 use crate::model::Entity;
-use crate::model::canonical::Canonical;
+use crate::model::canonical::{Canonical, SourceInfo};
 use crate::rules::testkit::*;
 use crate::rules::{Context, sort};
 
@@ -18,41 +18,27 @@ fn related(f: &Finding) -> Vec<String> {
     f.related.iter().filter_map(|l| l.cell.clone()).collect()
 }
 
-fn orders_csv(
-    file: &str,
-    id: u32,
-    ids: &[Option<&str>],
-) -> (crate::model::canonical::SourceInfo, Vec<u32>) {
-    let src = source(
-        id,
-        Entity::Orders,
-        file,
-        None,
-        &[("order_id", "A"), ("status", "B"), ("total", "C")],
-    );
-    (src, (2..2 + ids.len() as u32).collect())
+fn orders_csv(file: &str, id: u32) -> SourceInfo {
+    let columns = &[("order_id", "A"), ("status", "B"), ("total", "C")];
+    source(id, Entity::Orders, file, None, columns)
+}
+
+/// Rows 2, 3, ... of a frame of `n` rows.
+fn rows(n: u32) -> Vec<u32> {
+    (2..2 + n).collect()
 }
 
 #[test]
 fn later_order_rows_are_flagged_saying_whether_content_differs() {
-    let (src, rows) = orders_csv("orders.csv", 0, &[None; 4]);
+    let src = orders_csv("orders.csv", 0);
     let orders = table(
         Entity::Orders,
         vec![
             u32s("_source", &[0; 4]),
-            u32s("_row", &rows),
-            strs(
-                "order_id",
-                &[Some("SO-1"), Some("SO-2"), Some("SO-1"), Some("SO-1")],
-            ),
-            strs(
-                "status",
-                &[Some("placed"), Some("paid"), Some("placed"), Some("placed")],
-            ),
-            decs(
-                "total",
-                &[Some("10.00"), Some("5"), Some("12.00"), Some("10")],
-            ),
+            u32s("_row", &rows(4)),
+            strs("order_id", &["SO-1", "SO-2", "SO-1", "SO-1"].map(Some)),
+            strs("status", &["placed", "paid", "paid", "placed"].map(Some)),
+            decs("total", &["10.00", "5", "12.00", "10"].map(Some)),
         ],
     );
     let found = run(&canonical(vec![src], vec![(Entity::Orders, orders)]));
@@ -65,7 +51,7 @@ fn later_order_rows_are_flagged_saying_whether_content_differs() {
     );
     assert_eq!(
         found[0].message,
-        "order SO-1 appears again: row 2 has the same key with a different total."
+        "order SO-1 appears again: row 2 has the same key with a different status (placed there, paid here) and total (10.00 there, 12.00 here)."
     );
     assert_eq!(
         found[1].message,
@@ -79,12 +65,12 @@ fn later_order_rows_are_flagged_saying_whether_content_differs() {
 
 #[test]
 fn null_keys_and_tainted_rows_are_not_duplicates() {
-    let (src, rows) = orders_csv("orders.csv", 0, &[None; 7]);
+    let src = orders_csv("orders.csv", 0);
     let orders = table(
         Entity::Orders,
         vec![
             u32s("_source", &[0; 7]),
-            u32s("_row", &rows),
+            u32s("_row", &rows(7)),
             strs(
                 "order_id",
                 &[
@@ -142,13 +128,7 @@ fn a_tracker_region_repeats_order_ids_but_not_line_keys() {
             u32s("_row", &[2, 3, 4, 2, 3]),
             strs(
                 "order_id",
-                &[
-                    Some("SO-1"),
-                    Some("SO-1"),
-                    Some("SO-2"),
-                    Some("SO-9"),
-                    Some("SO-9"),
-                ],
+                &["SO-1", "SO-1", "SO-2", "SO-9", "SO-9"].map(Some),
             ),
         ],
     );
@@ -157,9 +137,9 @@ fn a_tracker_region_repeats_order_ids_but_not_line_keys() {
         vec![
             u32s("_source", &[1, 1, 1]),
             u32s("_row", &[2, 3, 4]),
-            strs("order_id", &[Some("SO-1"), Some("SO-1"), Some("SO-2")]),
+            strs("order_id", &["SO-1", "SO-1", "SO-2"].map(Some)),
             ints("line_no", &[Some(1), Some(1), Some(1)]),
-            strs("sku", &[Some("A"), Some("B"), Some("A")]),
+            strs("sku", &["A", "B", "A"].map(Some)),
             ints("quantity", &[Some(1), Some(1), Some(1)]),
         ],
     );
@@ -177,21 +157,20 @@ fn a_tracker_region_repeats_order_ids_but_not_line_keys() {
     );
     assert_eq!(
         found[0].message,
-        "order line SO-1/1 appears again: row 2 has the same key with a different sku."
+        "order line SO-1/1 appears again: row 2 has the same key with a different sku (A there, B here)."
     );
     assert_eq!(found[0].key.as_deref(), Some("SO-1/1"));
 }
 
 #[test]
 fn the_same_key_in_two_sources_is_not_a_duplicate() {
-    let (a, _) = orders_csv("a.csv", 0, &[]);
-    let (b, _) = orders_csv("b.csv", 1, &[]);
+    let (a, b) = (orders_csv("a.csv", 0), orders_csv("b.csv", 1));
     let orders = table(
         Entity::Orders,
         vec![
             u32s("_source", &[0, 1]),
             u32s("_row", &[2, 2]),
-            strs("order_id", &[Some("SO-1"), Some("SO-1")]),
+            strs("order_id", &["SO-1", "SO-1"].map(Some)),
         ],
     );
     assert!(run(&canonical(vec![a, b], vec![(Entity::Orders, orders)])).is_empty());
@@ -214,26 +193,14 @@ fn derived_line_numbers_key_lines_on_sku_ignoring_case_and_spaces() {
             u32s("_row", &[2, 3, 4, 5, 6]),
             strs(
                 "order_id",
-                &[
-                    Some("SO-1"),
-                    Some("SO-1"),
-                    Some("SO-1"),
-                    Some("SO-2"),
-                    Some("SO-1"),
-                ],
+                &["SO-1", "SO-1", "SO-1", "SO-2", "SO-1"].map(Some),
             ),
-            ints("line_no", &[Some(1), Some(2), Some(3), Some(1), Some(4)]),
+            ints("line_no", &[1, 2, 3, 1, 4].map(Some)),
             strs(
                 "sku",
-                &[
-                    Some("TNT-2P"),
-                    Some(" tnt-2p "),
-                    Some("TNT-3P"),
-                    Some("TNT-2P"),
-                    Some("TNT-3P"),
-                ],
+                &["TNT-2P", " tnt-2p ", "TNT-3P", "TNT-2P", "TNT-3P"].map(Some),
             ),
-            ints("quantity", &[Some(2), Some(2), Some(1), Some(2), Some(4)]),
+            ints("quantity", &[2, 2, 1, 2, 4].map(Some)),
             bools("_line_no_derived", &[Some(true); 5]),
         ],
     );
@@ -251,7 +218,7 @@ fn derived_line_numbers_key_lines_on_sku_ignoring_case_and_spaces() {
     );
     assert_eq!(
         found[1].message,
-        "order line SO-1/TNT-3P appears again: row 4 has the same key with a different quantity."
+        "order line SO-1/TNT-3P appears again: row 4 has the same key with a different quantity (1 there, 4 here)."
     );
 }
 
@@ -278,23 +245,13 @@ fn stock_records_key_on_sku_and_location_or_the_single_location() {
             u32s("_row", &[2, 3, 4, 2, 3, 4]),
             strs(
                 "sku",
-                &[
-                    Some("TNT-2P"),
-                    Some("tnt-2p "),
-                    Some("TNT-2P"),
-                    Some("A"),
-                    Some("B"),
-                    Some("a"),
-                ],
+                &["TNT-2P", "tnt-2p ", "TNT-2P", "A", "B", "a"].map(Some),
             ),
             strs(
                 "location",
                 &[Some("Main"), Some("MAIN"), Some("Back"), None, None, None],
             ),
-            ints(
-                "on_hand",
-                &[Some(5), Some(5), Some(5), Some(1), Some(1), Some(2)],
-            ),
+            ints("on_hand", &[5, 5, 5, 1, 1, 2].map(Some)),
         ],
     );
     let found = run(&canonical(
@@ -311,7 +268,7 @@ fn stock_records_key_on_sku_and_location_or_the_single_location() {
     assert_eq!(found[0].key.as_deref(), Some("tnt-2p @ MAIN"));
     assert_eq!(
         found[1].message,
-        "stock record a appears again: row 2 has the same key with a different on_hand."
+        "stock record a appears again: row 2 has the same key with a different on_hand (1 there, 2 here)."
     );
 }
 
@@ -338,14 +295,9 @@ fn a_third_count_on_the_same_day_relates_to_the_first() {
             strs("location", &[Some("MAIN"); 4]),
             dates(
                 "counted_at",
-                &[
-                    Some("2026-11-20"),
-                    Some("2026-11-21"),
-                    Some("2026-11-20"),
-                    Some("2026-11-20"),
-                ],
+                &["2026-11-20", "2026-11-21", "2026-11-20", "2026-11-20"].map(Some),
             ),
-            ints("counted_qty", &[Some(4), Some(4), Some(4), Some(5)]),
+            ints("counted_qty", &[4, 4, 4, 5].map(Some)),
         ],
     );
     let found = run(&canonical(vec![src], vec![(Entity::StockCounts, counts)]));
@@ -391,12 +343,9 @@ fn shipments_need_a_shipment_id_column_and_invoices_key_on_invoice_id() {
             u32s("_row", &[2, 3, 2, 3]),
             strs(
                 "shipment_id",
-                &[Some("SO-1-1"), Some("SO-1-1"), Some("SH-1"), Some("SH-1")],
+                &["SO-1-1", "SO-1-1", "SH-1", "SH-1"].map(Some),
             ),
-            strs(
-                "order_id",
-                &[Some("SO-1"), Some("SO-1"), Some("SO-1"), Some("SO-2")],
-            ),
+            strs("order_id", &["SO-1", "SO-1", "SO-1", "SO-2"].map(Some)),
         ],
     );
     let invoices = table(
@@ -404,8 +353,8 @@ fn shipments_need_a_shipment_id_column_and_invoices_key_on_invoice_id() {
         vec![
             u32s("_source", &[2, 2, 2]),
             u32s("_row", &[2, 3, 4]),
-            strs("invoice_id", &[Some("INV-1"), Some("INV-2"), Some("INV-1")]),
-            decs("amount", &[Some("1420.00"), Some("3"), Some("1240.00")]),
+            strs("invoice_id", &["INV-1", "INV-2", "INV-1"].map(Some)),
+            decs("amount", &["1420.00", "3", "1240.00"].map(Some)),
         ],
     );
     let c = canonical(
@@ -422,10 +371,29 @@ fn shipments_need_a_shipment_id_column_and_invoices_key_on_invoice_id() {
     );
     assert_eq!(
         found[0].message,
-        "invoice INV-1 appears again: row 2 has the same key with a different amount."
+        "invoice INV-1 appears again: row 2 has the same key with a different amount (1420.00 there, 1240.00 here)."
     );
     assert_eq!(
         found[1].message,
-        "shipment SH-1 appears again: row 2 has the same key with a different order_id."
+        "shipment SH-1 appears again: row 2 has the same key with a different order_id (SO-1 there, SO-2 here)."
     );
+}
+
+#[test]
+fn many_differing_fields_are_named_without_their_values() {
+    let two = [
+        ("status", Some("packed"), Some("shipped")),
+        ("owner", None, Some("Ana")),
+    ];
+    assert_eq!(
+        super::describe(&two),
+        "status (packed there, shipped here) and owner (empty there, Ana here)"
+    );
+    let four = [
+        ("a", None, Some("1")),
+        ("b", None, Some("1")),
+        ("c", None, Some("1")),
+        ("d", None, Some("1")),
+    ];
+    assert_eq!(super::describe(&four), "a, b, c and d");
 }
