@@ -189,3 +189,28 @@ pub fn location(ctx: &Context<'_>, source: u32, row: u32, field: Option<&str>) -
         None => Location::file("?"),
     }
 }
+
+/// A boolean expression over a frame's `_source` and `_row`: whether the row
+/// had a cell finding or was rejected ([`Canonical::tainted`]). Derived rules
+/// filter on its negation so a broken value is reported once.
+///
+/// [`Canonical::tainted`]: crate::model::canonical::Canonical::tainted
+pub fn tainted(ctx: &Context<'_>) -> Expr {
+    let mut by_region: std::collections::HashMap<u32, Vec<u32>> = Default::default();
+    for (region, row) in &ctx.data.tainted {
+        by_region.entry(*region).or_default().push(*row);
+    }
+    let keys: Vec<u64> = ctx
+        .data
+        .sources
+        .iter()
+        .flat_map(|s| {
+            let rows = by_region.get(&s.region).map_or(&[][..], |r| r.as_slice());
+            rows.iter()
+                .map(move |row| (u64::from(s.id) << 32) | u64::from(*row))
+        })
+        .collect();
+    let set = Series::new("_tainted_keys".into(), keys);
+    (col("_source").cast(DataType::UInt64) * lit(1u64 << 32) + col("_row").cast(DataType::UInt64))
+        .is_in(lit(set).implode(false), false)
+}

@@ -3,10 +3,14 @@
 //! Checks are polars expressions and joins over the canonical tables; they return
 //! findings and never print.
 
+pub mod arithmetic;
 pub mod cells;
 pub mod emit;
+pub mod keys;
 pub mod registry;
+pub mod stock;
 pub mod structure;
+pub mod workflow;
 
 use chrono::NaiveDate;
 use polars::prelude::*;

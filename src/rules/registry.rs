@@ -3,7 +3,7 @@
 
 use crate::model::Entity;
 
-use super::{Rule, cells, structure};
+use super::{Rule, arithmetic, cells, keys, stock, structure, workflow};
 
 pub static RULES: &[Rule] = &[
     // cells.rs
@@ -12,6 +12,18 @@ pub static RULES: &[Rule] = &[
     cells::INVALID_VALUE,
     cells::FORMULA_ERROR,
     cells::ROWS_DISAGREE,
+    // keys.rs
+    keys::DUPLICATE_KEY,
+    // arithmetic.rs
+    arithmetic::LINE_TOTAL,
+    arithmetic::ORDER_TOTAL,
+    // stock.rs
+    stock::NEGATIVE_STOCK,
+    stock::OVERSOLD,
+    stock::STALE_COUNT,
+    // workflow.rs
+    workflow::STUCK,
+    workflow::UNOWNED,
     // structure.rs
     structure::UNMAPPED_REQUIRED,
     structure::SCHEMA_DRIFT,

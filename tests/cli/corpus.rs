@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::support::{repo, run, TestDir};
+use crate::support::{TestDir, repo, run};
 
 fn corpus() -> Option<PathBuf> {
     let p = repo().join("../shared/corpus");
@@ -40,7 +40,10 @@ fn scanning_the_whole_corpus_accounts_for_every_file() {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .count();
-    assert_eq!(listed, on_disk, "every file is read, reported unreadable, or skipped");
+    assert_eq!(
+        listed, on_disk,
+        "every file is read, reported unreadable, or skipped"
+    );
     // Every unreadable file is named on stderr with its reason.
     for e in json["errors"].as_array().unwrap() {
         assert!(err.contains(e["file"].as_str().unwrap()), "{e}");
@@ -58,7 +61,10 @@ fn every_corpus_file_alone_ends_in_bounded_time_and_memory_without_a_panic() {
         .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
         .collect();
-    let chunks: Vec<Vec<PathBuf>> = files.chunks(files.len().div_ceil(2).max(1)).map(<[PathBuf]>::to_vec).collect();
+    let chunks: Vec<Vec<PathBuf>> = files
+        .chunks(files.len().div_ceil(2).max(1))
+        .map(<[PathBuf]>::to_vec)
+        .collect();
     let failures: Vec<String> = std::thread::scope(|s| {
         let handles: Vec<_> = chunks
             .into_iter()
@@ -90,7 +96,10 @@ fn every_corpus_file_alone_ends_in_bounded_time_and_memory_without_a_panic() {
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
     });
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
