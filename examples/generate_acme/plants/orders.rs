@@ -205,13 +205,13 @@ fn open_orders(rng: &mut Rng, world: &mut World, plan: &mut Plan, picker: &mut P
         INVOICES,
         format!("{}#1", o.id),
         "Paid On",
-        Cell::text("n/a"),
+        Cell::text("pending"),
     );
     plan.plant(
         "invalid_type",
         "invoices",
         (INVOICES, format!("{}#1", o.id), "Paid On"),
-        "\"n/a\" typed into the Paid On date column of an unpaid pro-forma invoice",
+        "\"pending\" typed into the Paid On date column of an unpaid pro-forma invoice (\"n/a\" would be read as empty)",
     );
     Ok(())
 }
