@@ -12,11 +12,13 @@
 //!
 //! `cli` and `cmd` turn command lines into calls of these stages.
 
+pub mod adoption;
 pub mod cli;
 pub mod cmd;
 pub mod exit;
 pub mod findings;
 pub mod inventory;
+pub mod ledger;
 pub mod mapping;
 pub mod model;
 pub mod progress;
