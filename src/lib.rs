@@ -12,6 +12,7 @@
 //!
 //! `cli` and `cmd` turn command lines into calls of these stages.
 
+pub mod adoption;
 pub mod atomic;
 pub mod audit;
 pub mod cli;
@@ -21,6 +22,7 @@ pub mod exit;
 pub mod findings;
 pub mod ingest;
 pub mod inventory;
+pub mod ledger;
 pub mod mapping;
 pub mod model;
 pub mod progress;
