@@ -5,12 +5,29 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 pub const HEADER: [&str; 10] = [
-    "Order ID", "Order Date", "Customer Email", "SKU", "Description", "Qty", "Unit Price",
-    "Discount", "Line Total", "Status",
+    "Order ID",
+    "Order Date",
+    "Customer Email",
+    "SKU",
+    "Description",
+    "Qty",
+    "Unit Price",
+    "Discount",
+    "Line Total",
+    "Status",
 ];
 
-const STATUSES: [&str; 6] = ["placed", "paid", "packed", "shipped", "delivered", "cancelled"];
-const WORDS: [&str; 8] = ["tent", "stove", "lamp", "mug", "pack", "jacket", "boots", "mat"];
+const STATUSES: [&str; 6] = [
+    "placed",
+    "paid",
+    "packed",
+    "shipped",
+    "delivered",
+    "cancelled",
+];
+const WORDS: [&str; 8] = [
+    "tent", "stove", "lamp", "mug", "pack", "jacket", "boots", "mat",
+];
 
 /// splitmix64: small, fast, the same numbers everywhere.
 pub struct Rng(u64);
@@ -105,10 +122,12 @@ pub fn xlsx(rows: usize) -> PathBuf {
             match c {
                 1 => {
                     let d = ExcelDateTime::parse_from_str(v).expect("date");
-                    ws.write_datetime_with_format(x, c, d, &date).expect("date cell");
+                    ws.write_datetime_with_format(x, c, d, &date)
+                        .expect("date cell");
                 }
                 5..=8 => {
-                    ws.write(x, c, v.parse::<f64>().expect("number")).expect("number cell");
+                    ws.write(x, c, v.parse::<f64>().expect("number"))
+                        .expect("number cell");
                 }
                 _ => {
                     ws.write(x, c, v.as_str()).expect("text cell");
@@ -134,5 +153,7 @@ pub fn best_of(runs: usize, mut f: impl FnMut()) -> f64 {
 }
 
 pub fn size_mib(p: &Path) -> f64 {
-    std::fs::metadata(p).map(|m| m.len() as f64 / (1 << 20) as f64).unwrap_or(0.0)
+    std::fs::metadata(p)
+        .map(|m| m.len() as f64 / (1 << 20) as f64)
+        .unwrap_or(0.0)
 }

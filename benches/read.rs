@@ -8,11 +8,11 @@ mod data;
 
 use std::hint::black_box;
 
-use calamine::{open_workbook, Data, Reader, Xlsx};
+use calamine::{Data, Reader, Xlsx, open_workbook};
 use polars::prelude::*;
 
 use offsheet::inventory::analyse;
-use offsheet::source::{read_file, ReadOptions};
+use offsheet::source::{ReadOptions, read_file};
 
 fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
@@ -27,11 +27,20 @@ fn main() {
     let rows_csv = arg("--rows-csv", 1_000_000);
     let rows_xlsx = arg("--rows-xlsx", 200_000);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let opts = ReadOptions { encoding: None, threads };
+    let opts = ReadOptions {
+        encoding: None,
+        threads,
+    };
 
     let csv = data::csv(rows_csv);
     let xlsx = data::xlsx(rows_xlsx);
-    println!("CSV  {} rows, {:.1} MiB; XLSX {} rows, {:.1} MiB; {threads} threads", rows_csv, data::size_mib(&csv), rows_xlsx, data::size_mib(&xlsx));
+    println!(
+        "CSV  {} rows, {:.1} MiB; XLSX {} rows, {:.1} MiB; {threads} threads",
+        rows_csv,
+        data::size_mib(&csv),
+        rows_xlsx,
+        data::size_mib(&xlsx)
+    );
 
     let polars_csv = data::best_of(3, || {
         let df = CsvReadOptions::default()
@@ -71,10 +80,36 @@ fn main() {
     });
 
     println!("{:<44} {:>8} {:>8}", "", "seconds", "ratio");
-    println!("{:<44} {:>8.3} {:>8}", "polars CSV read (typed columns)", polars_csv, "1.00");
-    println!("{:<44} {:>8.3} {:>8.2}", "offsheet CSV read (cells + provenance)", ours_csv, ours_csv / polars_csv);
-    println!("{:<44} {:>8.3} {:>8.2}", "offsheet CSV read + table detection, hazards", ours_csv_tables, ours_csv_tables / polars_csv);
-    println!("{:<44} {:>8.3} {:>8}", "calamine XLSX read (cell by cell)", calamine_xlsx, "1.00");
-    println!("{:<44} {:>8.3} {:>8.2}", "offsheet XLSX read (cells, formulas, hidden)", ours_xlsx, ours_xlsx / calamine_xlsx);
-    println!("{:<44} {:>8.3} {:>8.2}", "offsheet XLSX read + table detection, hazards", ours_xlsx_tables, ours_xlsx_tables / calamine_xlsx);
+    println!(
+        "{:<44} {:>8.3} {:>8}",
+        "polars CSV read (typed columns)", polars_csv, "1.00"
+    );
+    println!(
+        "{:<44} {:>8.3} {:>8.2}",
+        "offsheet CSV read (cells + provenance)",
+        ours_csv,
+        ours_csv / polars_csv
+    );
+    println!(
+        "{:<44} {:>8.3} {:>8.2}",
+        "offsheet CSV read + table detection, hazards",
+        ours_csv_tables,
+        ours_csv_tables / polars_csv
+    );
+    println!(
+        "{:<44} {:>8.3} {:>8}",
+        "calamine XLSX read (cell by cell)", calamine_xlsx, "1.00"
+    );
+    println!(
+        "{:<44} {:>8.3} {:>8.2}",
+        "offsheet XLSX read (cells, formulas, hidden)",
+        ours_xlsx,
+        ours_xlsx / calamine_xlsx
+    );
+    println!(
+        "{:<44} {:>8.3} {:>8.2}",
+        "offsheet XLSX read + table detection, hazards",
+        ours_xlsx_tables,
+        ours_xlsx_tables / calamine_xlsx
+    );
 }

@@ -49,6 +49,16 @@ pub fn run(
     let mut canonical = build::build(&inventory, &plan);
     canonical.cell_findings.extend(drift);
     canonical.notes.extend(notes);
+    if let Some(c) = config {
+        let as_of = settings
+            .as_of
+            .or_else(|| rules::newest_date(&canonical))
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        let (found, notes) =
+            crate::adoption::inputs::resurrections(c, &inventory, &canonical, as_of);
+        canonical.cell_findings.extend(found);
+        canonical.notes.extend(notes);
+    }
     let ctx = Context::new(&canonical, settings);
     let as_of = ctx.as_of;
     let outcome = rules::run(&ctx);

@@ -59,6 +59,8 @@ pub enum Command {
     Ingest(cmd::ingest::IngestArgs),
     Audit(cmd::audit::AuditArgs),
     Rules(cmd::rules::RulesArgs),
+    Adoption(cmd::adoption::AdoptionArgs),
+    Decommission(cmd::decommission::DecommissionArgs),
 }
 
 pub fn run(cli: Cli) -> miette::Result<Outcome> {
@@ -68,6 +70,8 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Ingest(args) => cmd::ingest::run(args, &cli.global),
         Command::Audit(args) => cmd::audit::run(args, &cli.global),
         Command::Rules(args) => cmd::rules::run(args, &cli.global),
+        Command::Adoption(args) => cmd::adoption::run(args, &cli.global),
+        Command::Decommission(args) => cmd::decommission::run(args, &cli.global),
     }
 }
 

@@ -11,6 +11,7 @@ mod criteria;
 mod decommission;
 mod export;
 mod fingerprint;
+pub mod inputs;
 mod metrics;
 mod record;
 mod status;

@@ -1,7 +1,9 @@
 //! One file per subcommand: its arguments (their doc comments are the help) and a
 //! `run` that turns them into options and calls the library.
 
+pub mod adoption;
 pub mod audit;
+pub mod decommission;
 pub mod ingest;
 pub mod init;
 pub mod rules;

@@ -27,6 +27,7 @@ pub static RULES: &[Rule] = &[
     // structure.rs
     structure::UNMAPPED_REQUIRED,
     structure::SCHEMA_DRIFT,
+    structure::RESURRECTED,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

@@ -32,3 +32,16 @@ pub const SCHEMA_DRIFT: Rule = Rule {
     },
     check: |ctx| from_cells(ctx, "source.schema_drift"),
 };
+
+pub const RESURRECTED: Rule = Rule {
+    id: "shadow.resurrected",
+    category: Category::HandoffGap,
+    severity: Severity::Error,
+    doc: RuleDoc {
+        summary: "A shadow sheet that was decommissioned has been changed since (rows added, edited or removed).",
+        why: "Someone went back to the spreadsheet instead of the system: the handoff to the OMS did not happen, and the two will drift apart again.",
+        example: "Orders Tracker.xlsx › Orders!A212: retired shadow sheet orders-tracker changed after it was decommissioned on 2026-11-27 by dana: 1 row added or changed, 0 removed.",
+        fix: "Enter the change in the OMS, undo it in the sheet, and find out why the sheet was used (access, a missing OMS feature, habit).",
+    },
+    check: |ctx| from_cells(ctx, "shadow.resurrected"),
+};

@@ -5,5 +5,6 @@
 mod support;
 mod workbooks;
 
+mod adoption;
 mod corpus;
 mod scan;
