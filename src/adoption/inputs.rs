@@ -137,7 +137,8 @@ pub fn records(
         })?;
     let keys: Vec<&'static str> = entity.key_fields().map(|f| f.name).collect();
     let first_key = keys.first().copied().unwrap_or("");
-    if !source.has(first_key) && !(entity == Entity::Shipments && source.has("order_id")) {
+    let keyed = source.has(first_key) || (entity == Entity::Shipments && source.has("order_id"));
+    if !keyed {
         return Err(InputError::NoKey {
             name: name.into(),
             entity: entity.name().into(),

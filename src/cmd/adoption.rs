@@ -107,7 +107,7 @@ pub fn load_inputs(
     quiet: bool,
 ) -> miette::Result<(Vec<adoption::ShadowInput>, crate::audit::Audit)> {
     let audit = crate::audit::run(
-        &[config.dir.clone()],
+        std::slice::from_ref(&config.dir),
         &config.settings,
         Some(config),
         ReadOptions::default(),

@@ -14,8 +14,8 @@ use crate::model::{Entity, Field, FieldType};
 use crate::source::Sheet;
 use crate::source::layout::{Layout, TableRegion};
 
-use super::canonical::{Canonical, Reject, RejectReason, SourceInfo, schema};
-use super::cells::{ParsedColumn, Problem, Values, raw_text, read_column};
+use super::canonical::{Canonical, Reject, RejectReason, SourceInfo};
+use super::cells::{ParsedColumn, Problem, raw_text, read_column};
 
 /// Builds every canonical table the plan feeds.
 pub fn build(inv: &Inventory, plan: &Plan) -> Canonical {
@@ -196,16 +196,13 @@ fn build_feed(
         .flatten()
         .filter_map(|p| p.decision.clone())
         .collect();
-    if matches!(entity, Entity::Orders | Entity::OrderLines)
-        && (multi_row_orders || entity == Entity::OrderLines)
-    {
-        if let Some(Some(order_ids)) = fields
+    if (multi_row_orders || entity == Entity::OrderLines)
+        && let Some(Some(order_ids)) = fields
             .iter()
             .position(|f| f.name == "order_id")
             .map(|i| &mut parsed[i])
-        {
-            state.fills += fill_down(order_ids);
-        }
+    {
+        state.fills += fill_down(order_ids);
     }
     let selection: Vec<usize> = if multi_row_orders {
         state.merge_order_rows(&fields, &mut parsed, &rows, sheet, feed)
@@ -261,12 +258,19 @@ fn build_feed(
             });
         }
     }
-    // Problems were found on rows in parse order; the pass above checks each row
-    // once, so a row of a multi-row order is not re-checked.
-    let extras = extra_columns(sheet, region, rp, &rows, &keep);
-    let frame = frame(
-        extras, entity, info.id, &fields, &parsed, &display, &keep, feed,
-    );
+    let frame = super::frame::frame(&super::frame::Kept {
+        sheet,
+        region,
+        rp,
+        feed,
+        entity,
+        source: info.id,
+        rows: &rows,
+        fields: &fields,
+        parsed: &parsed,
+        display: &display,
+        keep: &keep,
+    });
     let mut findings = state.findings;
     findings.extend(unmapped_required(info, &fields));
     if state.fills > 0 {
@@ -542,172 +546,4 @@ pub fn record_key(
         }
         Entity::Invoices => get("invoice_id"),
     }
-}
-
-/// The unmapped cells of each kept row, as a JSON object (header → text).
-fn extra_columns(
-    sheet: &Sheet,
-    region: &TableRegion,
-    rp: &RegionPlan,
-    rows: &[u32],
-    keep: &[usize],
-) -> Column {
-    let mapped: std::collections::HashSet<u32> = rp
-        .feeds
-        .iter()
-        .flat_map(|f| f.columns.iter().map(|c| c.col))
-        .collect();
-    let extra: Vec<(u32, String)> = region
-        .columns
-        .iter()
-        .filter(|c| !mapped.contains(&c.col))
-        .map(|c| {
-            let name = if c.header.is_empty() {
-                format!("column {}", crate::source::a1::column_letter(c.col))
-            } else {
-                c.header.clone()
-            };
-            (c.col, name)
-        })
-        .collect();
-    let values: Vec<Option<String>> = keep
-        .iter()
-        .map(|&i| {
-            let r = rows[i] as usize;
-            let mut obj = serde_json::Map::new();
-            for (col, name) in &extra {
-                let cell = sheet.grid.get(r, *col as usize);
-                if !cell.is_empty() {
-                    obj.insert(name.clone(), serde_json::Value::String(raw_text(cell)));
-                }
-            }
-            (!obj.is_empty()).then(|| serde_json::Value::Object(obj).to_string())
-        })
-        .collect();
-    Column::new("_extra".into(), values)
-}
-
-fn frame(
-    extras: Column,
-    entity: Entity,
-    source: u32,
-    fields: &[&'static Field],
-    parsed: &[Option<ParsedColumn<'_>>],
-    display: &[u32],
-    keep: &[usize],
-    feed: &Feed,
-) -> PolarsResult<DataFrame> {
-    let n = keep.len();
-    let mut cols: Vec<Column> = Vec::new();
-    cols.push(Column::new("_source".into(), vec![source; n]));
-    cols.push(Column::new(
-        "_row".into(),
-        keep.iter().map(|&i| display[i]).collect::<Vec<u32>>(),
-    ));
-    let mut derived_line_no: Option<Values<'_>> = None;
-    for (f, p) in fields.iter().zip(parsed) {
-        let column = match p {
-            Some(p) => p.values.select(keep).to_column(f.name)?,
-            None if f.name == "line_no" && entity == Entity::OrderLines => {
-                let v = line_numbers(fields, parsed, keep);
-                let c = v.to_column("line_no")?;
-                derived_line_no = Some(v);
-                c
-            }
-            None if f.name == "shipment_id" && entity == Entity::Shipments => {
-                shipment_ids(fields, parsed, keep).to_column("shipment_id")?
-            }
-            None => Column::full_null(f.name.into(), n, &super::canonical::dtype(f.ty)),
-        };
-        cols.push(column);
-    }
-    cols.push(extras);
-    let keyed = |name: &str| -> Option<Vec<Option<String>>> {
-        let pos = fields.iter().position(|f| f.name == name)?;
-        let p = parsed.get(pos)?.as_ref()?;
-        Some(
-            keep.iter()
-                .map(|&i| p.values.text(i).map(|t| t.trim().to_lowercase()))
-                .collect(),
-        )
-    };
-    match entity {
-        Entity::OrderLines => {
-            cols.push(Column::new(
-                "_sku_key".into(),
-                keyed("sku").unwrap_or_else(|| vec![None; n]),
-            ));
-            cols.push(Column::new(
-                "_line_no_derived".into(),
-                vec![derived_line_no.is_some() || feed.column_of("line_no").is_none(); n],
-            ));
-        }
-        Entity::Inventory | Entity::StockCounts => {
-            cols.push(Column::new(
-                "_sku_key".into(),
-                keyed("sku").unwrap_or_else(|| vec![None; n]),
-            ));
-            cols.push(Column::new(
-                "_location_key".into(),
-                keyed("location").unwrap_or_else(|| vec![None; n]),
-            ));
-        }
-        _ => {}
-    }
-    debug_assert_eq!(cols.len(), schema(entity).len());
-    DataFrame::new(n, cols)
-}
-
-/// Line numbers from position within each order (1, 2, 3 in row order).
-fn line_numbers<'a>(
-    fields: &[&'static Field],
-    parsed: &[Option<ParsedColumn<'a>>],
-    keep: &[usize],
-) -> Values<'a> {
-    let pos = fields.iter().position(|f| f.name == "order_id");
-    let ids = pos.and_then(|p| parsed.get(p)).and_then(|p| p.as_ref());
-    let mut seen: HashMap<String, i64> = HashMap::new();
-    Values::Int(
-        keep.iter()
-            .map(|&i| {
-                let id = ids
-                    .and_then(|p| p.values.text(i))
-                    .map(|t| t.into_owned())
-                    .unwrap_or_default();
-                let n = seen.entry(id).or_insert(0);
-                *n += 1;
-                Some(*n)
-            })
-            .collect(),
-    )
-}
-
-/// A shipment id where the source has none: its tracking number, else order/n.
-fn shipment_ids<'a>(
-    fields: &[&'static Field],
-    parsed: &[Option<ParsedColumn<'a>>],
-    keep: &[usize],
-) -> Values<'a> {
-    let col = |name: &str| {
-        fields
-            .iter()
-            .position(|f| f.name == name)
-            .and_then(|p| parsed.get(p))
-            .and_then(|p| p.as_ref())
-    };
-    let (tracking, order) = (col("tracking_no"), col("order_id"));
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    Values::Text(
-        keep.iter()
-            .map(|&i| {
-                if let Some(t) = tracking.and_then(|p| p.values.text(i)) {
-                    return Some(std::borrow::Cow::Owned(t.into_owned()));
-                }
-                let o = order.and_then(|p| p.values.text(i))?.into_owned();
-                let n = seen.entry(o.clone()).or_insert(0);
-                *n += 1;
-                Some(std::borrow::Cow::Owned(format!("{o}/{n}")))
-            })
-            .collect(),
-    )
 }

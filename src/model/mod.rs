@@ -3,6 +3,7 @@
 pub mod build;
 pub mod canonical;
 pub mod cells;
+mod frame;
 pub mod schema;
 mod values;
 

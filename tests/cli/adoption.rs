@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::support::{run, TestDir};
+use crate::support::{TestDir, run};
 
 const CONFIG: &str = r#"version = 1
 [[source]]
@@ -44,7 +44,11 @@ fn date_of(i: u32) -> &'static str {
     }
 }
 
-fn rows(header: &str, ids: impl IntoIterator<Item = u32>, status_of: impl Fn(u32) -> &'static str) -> String {
+fn rows(
+    header: &str,
+    ids: impl IntoIterator<Item = u32>,
+    status_of: impl Fn(u32) -> &'static str,
+) -> String {
     let mut s = format!("{header}\n");
     for i in ids {
         s.push_str(&format!("SO-{i},{},{}\n", date_of(i), status_of(i)));
@@ -78,7 +82,8 @@ impl Story {
     }
 
     fn status(&self, as_of: &str) -> Value {
-        let (code, out, err) = self.offsheet(&["adoption", "status", "--format", "json", "--as-of", as_of]);
+        let (code, out, err) =
+            self.offsheet(&["adoption", "status", "--format", "json", "--as-of", as_of]);
         assert_eq!(code, 0, "{err}");
         serde_json::from_str(&out).expect("status JSON")
     }
@@ -86,7 +91,12 @@ impl Story {
     fn checksums(&self) -> BTreeMap<String, Vec<u8>> {
         ["tracker.csv", "oms/orders.csv", "offsheet.toml"]
             .iter()
-            .map(|f| (f.to_string(), std::fs::read(self.t.join(f)).expect("read input")))
+            .map(|f| {
+                (
+                    f.to_string(),
+                    std::fs::read(self.t.join(f)).expect("read input"),
+                )
+            })
             .collect()
     }
 }
@@ -108,7 +118,14 @@ fn a_six_week_story_from_heavy_use_to_retirement() {
     s.record("2026-10-12");
     // Week 3: new orders go to the OMS only (SO-11..20); Janet marks SO-3 paid in
     // the tracker alone: one divergent key. Union 20, in system 20 → 1.0.
-    s.week(rows(tracker_h, 1..=12, |i| if i == 3 { "paid" } else { "placed" }), rows(oms_h, 1..=20, placed));
+    s.week(
+        rows(
+            tracker_h,
+            1..=12,
+            |i| if i == 3 { "paid" } else { "placed" },
+        ),
+        rows(oms_h, 1..=20, placed),
+    );
     s.record("2026-10-19");
     // Week 4: SO-3 is fixed in the tracker (a change); OMS adds SO-21..25.
     // Window (09-26, 10-26]: all 25 keys dated in it, all in system → 1.0.
@@ -116,12 +133,26 @@ fn a_six_week_story_from_heavy_use_to_retirement() {
     s.record("2026-10-26");
 
     let before = s.checksums();
-    let (code, out, _) = s.offsheet(&["decommission", "tracker", "--by", "dana", "--as-of", "2026-10-26"]);
+    let (code, out, _) = s.offsheet(&[
+        "decommission",
+        "tracker",
+        "--by",
+        "dana",
+        "--as-of",
+        "2026-10-26",
+    ]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("✗ rate_streak"), "{out}");
     assert!(out.contains("✗ quiet"), "{out}");
-    assert!(!out.contains("✗ no_divergence") && !out.contains("✗ no_open_errors"), "{out}");
-    assert_eq!(s.checksums(), before, "decommission must not touch the inputs");
+    assert!(
+        !out.contains("✗ no_divergence") && !out.contains("✗ no_open_errors"),
+        "{out}"
+    );
+    assert_eq!(
+        s.checksums(),
+        before,
+        "decommission must not touch the inputs"
+    );
 
     // Week 5: the tracker is not touched; OMS adds SO-26..30.
     // Window (10-03, 11-02]: SO-1..10 fall out; SO-11..30 = 20 keys, all in system → 1.0.
@@ -132,29 +163,71 @@ fn a_six_week_story_from_heavy_use_to_retirement() {
 
     let status = s.status("2026-11-09");
     let tracker = &status["shadows"][0];
-    let rates: Vec<f64> = tracker["snapshots"].as_array().unwrap().iter().map(|x| x["rate"].as_f64().unwrap()).collect();
+    let rates: Vec<f64> = tracker["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["rate"].as_f64().unwrap())
+        .collect();
     assert_eq!(rates, [0.4, 10.0 / 12.0, 1.0, 1.0, 1.0, 1.0]);
-    let changed: Vec<u64> = tracker["snapshots"].as_array().unwrap().iter().map(|x| x["changed"].as_u64().unwrap()).collect();
+    let changed: Vec<u64> = tracker["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["changed"].as_u64().unwrap())
+        .collect();
     assert_eq!(changed, [10, 2, 1, 1, 0, 0]);
-    let divergent: Vec<u64> = tracker["snapshots"].as_array().unwrap().iter().map(|x| x["divergent"].as_u64().unwrap()).collect();
+    let divergent: Vec<u64> = tracker["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["divergent"].as_u64().unwrap())
+        .collect();
     assert_eq!(divergent, [0, 0, 1, 0, 0, 0]);
     assert_eq!(
         tracker["criteria"],
         serde_json::json!({"rate_streak": true, "no_divergence": true, "quiet": true, "no_open_errors": true})
     );
 
-    let (code, out, err) = s.offsheet(&["decommission", "tracker", "--by", "dana", "--reason", "OMS live", "--as-of", "2026-11-09"]);
+    let (code, out, err) = s.offsheet(&[
+        "decommission",
+        "tracker",
+        "--by",
+        "dana",
+        "--reason",
+        "OMS live",
+        "--as-of",
+        "2026-11-09",
+    ]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.starts_with("Decommissioned tracker on 2026-11-09 by dana."), "{out}");
-    let (code, _, _) = s.offsheet(&["adoption", "check", "--min-rate", "0.9", "--as-of", "2026-11-09"]);
+    assert!(
+        out.starts_with("Decommissioned tracker on 2026-11-09 by dana."),
+        "{out}"
+    );
+    let (code, _, _) = s.offsheet(&[
+        "adoption",
+        "check",
+        "--min-rate",
+        "0.9",
+        "--as-of",
+        "2026-11-09",
+    ]);
     assert_eq!(code, 0);
 
     // Week 7: someone adds an order to the retired tracker.
-    s.week(rows(tracker_h, (1..=12).chain([31]), placed), rows(oms_h, 1..=30, placed));
+    s.week(
+        rows(tracker_h, (1..=12).chain([31]), placed),
+        rows(oms_h, 1..=30, placed),
+    );
     let (code, out, _) = s.offsheet(&["audit", "--format", "json", "--as-of", "2026-11-16"]);
     assert_eq!(code, 1);
     let audit: Value = serde_json::from_str(&out).unwrap();
-    let resurrected: Vec<&Value> = audit["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "shadow.resurrected").collect();
+    let resurrected: Vec<&Value> = audit["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "shadow.resurrected")
+        .collect();
     assert_eq!(resurrected.len(), 1, "{out}");
     assert_eq!(resurrected[0]["location"]["cell"], "A14");
     assert_eq!(resurrected[0]["category"], "handoff_gap");
@@ -162,28 +235,43 @@ fn a_six_week_story_from_heavy_use_to_retirement() {
     let (code, out, _) = s.offsheet(&["adoption", "record", "--as-of", "2026-11-16"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("error: retired shadow tracker changed after it was decommissioned on 2026-11-09 by dana: 1 row added or changed, 0 removed"), "{out}");
-    let (code, out, _) = s.offsheet(&["adoption", "check", "--min-rate", "0.9", "--as-of", "2026-11-16"]);
+    let (code, out, _) = s.offsheet(&[
+        "adoption",
+        "check",
+        "--min-rate",
+        "0.9",
+        "--as-of",
+        "2026-11-16",
+    ]);
     assert_eq!(code, 1, "{out}");
 }
 
 #[test]
 fn a_record_killed_halfway_leaves_the_ledger_as_it_was() {
     let s = Story::new();
-    s.week(rows("Order,Date,Status", 1..=3, |_| "placed"), rows("order_id,order_date,status", 1..=2, |_| "placed"));
+    s.week(
+        rows("Order,Date,Status", 1..=3, |_| "placed"),
+        rows("order_id,order_date,status", 1..=2, |_| "placed"),
+    );
     s.record("2026-10-05");
-    let out = s
-        .t
-        .offsheet()
-        .args(["adoption", "record", "--as-of", "2026-10-12", "--quiet"])
-        .env("OFFSHEET_TEST_ABORT_AFTER_INSERT", "1")
-        .output()
-        .expect("run");
+    let out =
+        s.t.offsheet()
+            .args(["adoption", "record", "--as-of", "2026-10-12", "--quiet"])
+            .env("OFFSHEET_TEST_ABORT_AFTER_INSERT", "1")
+            .output()
+            .expect("run");
     assert!(!out.status.success(), "the hook aborts the process");
     let status = s.status("2026-10-12");
     let snaps = status["shadows"][0]["snapshots"].as_array().unwrap().len();
     assert_eq!(snaps, 1, "only the snapshot before the crash");
     s.record("2026-10-12");
-    assert_eq!(s.status("2026-10-12")["shadows"][0]["snapshots"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        s.status("2026-10-12")["shadows"][0]["snapshots"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[test]
