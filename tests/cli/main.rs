@@ -6,5 +6,9 @@ mod support;
 mod workbooks;
 
 mod adoption;
+mod audit;
 mod corpus;
+mod ingest;
+mod init;
+mod rules;
 mod scan;
