@@ -4,6 +4,7 @@
 //! findings and never print.
 
 pub mod cells;
+pub mod copies;
 pub mod emit;
 pub mod registry;
 

@@ -3,7 +3,7 @@
 
 use crate::model::Entity;
 
-use super::{Rule, cells};
+use super::{Rule, cells, copies};
 
 pub static RULES: &[Rule] = &[
     // cells.rs
@@ -13,6 +13,8 @@ pub static RULES: &[Rule] = &[
     cells::INVALID_VALUE,
     cells::FORMULA_ERROR,
     cells::ROWS_DISAGREE,
+    // copies.rs
+    copies::CONFLICTING_COPY,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
