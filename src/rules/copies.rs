@@ -71,11 +71,17 @@ fn plan(entity: Entity, a: &SourceInfo, b: &SourceInfo) -> Option<Plan> {
             &["sku", "location", "counted_at"][..],
             false,
         ),
-        Entity::Shipments if a.has("shipment_id") && b.has("shipment_id") => {
-            (vec![(trimmed("shipment_id"), false)], &["shipment_id"][..], false)
-        }
+        Entity::Shipments if a.has("shipment_id") && b.has("shipment_id") => (
+            vec![(trimmed("shipment_id"), false)],
+            &["shipment_id"][..],
+            false,
+        ),
         Entity::Shipments => return None,
-        Entity::Invoices => (vec![(trimmed("invoice_id"), false)], &["invoice_id"][..], false),
+        Entity::Invoices => (
+            vec![(trimmed("invoice_id"), false)],
+            &["invoice_id"][..],
+            false,
+        ),
     };
     Some(Plan {
         keys,
@@ -164,7 +170,9 @@ fn side(
             lf = lf.filter(col(format!("_k{i}")).is_not_null());
         }
     }
-    let key_cols: Vec<Expr> = (0..plan.keys.len()).map(|i| col(format!("_k{i}"))).collect();
+    let key_cols: Vec<Expr> = (0..plan.keys.len())
+        .map(|i| col(format!("_k{i}")))
+        .collect();
     let mut out: Vec<Expr> = key_cols.clone();
     out.push(col("_source").alias(format!("_source{tag}")));
     out.push(col("_row").alias(format!("_row{tag}")));
@@ -237,14 +245,12 @@ fn compare_pair(
         .map(|f| f.name)
         .filter(|f| !plan.key_fields.contains(f) && a.has(f) && b.has(f))
         .collect();
-    let Some(any_diff) = fields
-        .iter()
-        .map(|f| differs(f))
-        .reduce(|x, y| x.or(y))
-    else {
+    let Some(any_diff) = fields.iter().map(|f| differs(f)).reduce(|x, y| x.or(y)) else {
         return Ok(());
     };
-    let key_cols: Vec<Expr> = (0..plan.keys.len()).map(|i| col(format!("_k{i}"))).collect();
+    let key_cols: Vec<Expr> = (0..plan.keys.len())
+        .map(|i| col(format!("_k{i}")))
+        .collect();
     let mut args = JoinArgs::new(JoinType::Inner);
     args.nulls_equal = true;
     let mut flags: Vec<Expr> = fields
@@ -264,7 +270,12 @@ fn compare_pair(
         .sort(["_row"], SortMultipleOptions::default())
         .collect()?;
     let text = |name: String, i: usize| -> Option<String> {
-        pairs.column(&name).ok()?.get(i).ok().and_then(|v| format_value(&v))
+        pairs
+            .column(&name)
+            .ok()?
+            .get(i)
+            .ok()
+            .and_then(|v| format_value(&v))
     };
     let number = |name: &str, i: usize| -> u32 {
         pairs
@@ -293,7 +304,10 @@ fn compare_pair(
                 .collect()
         };
         let (ra, rb) = (number("_row", i), number("_row__b", i));
-        let swapped = diffs.iter().map(|(f, x, y)| (*f, y.clone(), x.clone())).collect();
+        let swapped = diffs
+            .iter()
+            .map(|(f, x, y)| (*f, y.clone(), x.clone()))
+            .collect();
         for (me, row, key, other) in [
             (a.id, ra, shown(""), (b.id, rb, diffs)),
             (b.id, rb, shown("__b"), (a.id, ra, swapped)),
@@ -319,7 +333,13 @@ fn differs(f: &str) -> Expr {
         .and(x.neq(y))
 }
 
-fn finding(ctx: &Context<'_>, entity: Entity, source: u32, row: u32, mut copy: Copy) -> Option<Finding> {
+fn finding(
+    ctx: &Context<'_>,
+    entity: Entity,
+    source: u32,
+    row: u32,
+    mut copy: Copy,
+) -> Option<Finding> {
     copy.others.sort_by_key(|o| (o.source, o.row));
     let order = |f: &str| entity.fields().iter().position(|d| d.name == f);
     let (field, mine, theirs) = copy
@@ -331,9 +351,17 @@ fn finding(ctx: &Context<'_>, entity: Entity, source: u32, row: u32, mut copy: C
     let mut parts: Vec<String> = Vec::new();
     let mut related: Vec<Location> = Vec::new();
     for o in &copy.others {
-        let label = ctx.data.source(o.source).map(|s| s.label()).unwrap_or_default();
+        let label = ctx
+            .data
+            .source(o.source)
+            .map(|s| s.label())
+            .unwrap_or_default();
         for (i, (f, x, y)) in o.diffs.iter().enumerate() {
-            let there = if i == 0 { format!("in {label}") } else { "there".to_string() };
+            let there = if i == 0 {
+                format!("in {label}")
+            } else {
+                "there".to_string()
+            };
             parts.push(format!(
                 "{} is {} here but {} {there}",
                 f.replace('_', " "),
@@ -348,12 +376,18 @@ fn finding(ctx: &Context<'_>, entity: Entity, source: u32, row: u32, mut copy: C
         };
         related.push(location(ctx, o.source, o.row, at));
     }
-    let mut draft = Draft::new(CONFLICTING_COPY.id, Category::ConflictingCopy, entity, source, row)
-        .field(field)
-        .key(copy.key)
-        .message(parts.join("; "))
-        .value(mine)
-        .expected(theirs);
+    let mut draft = Draft::new(
+        CONFLICTING_COPY.id,
+        Category::ConflictingCopy,
+        entity,
+        source,
+        row,
+    )
+    .field(field)
+    .key(copy.key)
+    .message(parts.join("; "))
+    .value(mine)
+    .expected(theirs);
     draft.related = related;
     Some(draft.build(ctx))
 }

@@ -5,7 +5,11 @@
 
 pub mod cells;
 pub mod copies;
+pub mod counts;
+pub mod dates;
 pub mod emit;
+pub mod handoff;
+pub mod references;
 pub mod registry;
 
 use chrono::NaiveDate;

@@ -3,7 +3,7 @@
 
 use crate::model::Entity;
 
-use super::{Rule, cells, copies};
+use super::{Rule, cells, copies, counts, dates, handoff, references};
 
 pub static RULES: &[Rule] = &[
     // cells.rs
@@ -15,6 +15,18 @@ pub static RULES: &[Rule] = &[
     cells::ROWS_DISAGREE,
     // copies.rs
     copies::CONFLICTING_COPY,
+    // references.rs
+    references::SKU_UNKNOWN,
+    references::SHIPMENT_ORDER_UNKNOWN,
+    references::INVOICE_ORDER_UNKNOWN,
+    // dates.rs
+    dates::SHIPPED_BEFORE_ORDER,
+    dates::INVOICED_BEFORE_ORDER,
+    // counts.rs
+    counts::STOCK_MISMATCH,
+    // handoff.rs
+    handoff::SHIPPED_NOT_INVOICED,
+    handoff::PAID_NOT_SHIPPED,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
