@@ -202,13 +202,13 @@ struct Other {
 
 /// All the other copies a (source, row) differs from, and its key text.
 #[derive(Default)]
-struct Copy {
+struct Diverged {
     key: String,
     others: Vec<Other>,
 }
 
 fn check(ctx: &Context<'_>) -> PolarsResult<Vec<Finding>> {
-    let mut copies: BTreeMap<(Entity, u32, u32), Copy> = BTreeMap::new();
+    let mut copies: BTreeMap<(Entity, u32, u32), Diverged> = BTreeMap::new();
     for entity in Entity::ALL {
         let Some(df) = ctx.data.table(entity) else {
             continue;
@@ -234,7 +234,7 @@ fn compare_pair(
     entity: Entity,
     a: &SourceInfo,
     b: &SourceInfo,
-    copies: &mut BTreeMap<(Entity, u32, u32), Copy>,
+    copies: &mut BTreeMap<(Entity, u32, u32), Diverged>,
 ) -> PolarsResult<()> {
     let Some(plan) = plan(entity, a, b) else {
         return Ok(());
@@ -338,7 +338,7 @@ fn finding(
     entity: Entity,
     source: u32,
     row: u32,
-    mut copy: Copy,
+    mut copy: Diverged,
 ) -> Option<Finding> {
     copy.others.sort_by_key(|o| (o.source, o.row));
     let order = |f: &str| entity.fields().iter().position(|d| d.name == f);
