@@ -116,7 +116,8 @@ pub fn build(
         entity: "shipments",
         key: String::new(),
         value: "Warehouse".to_string(),
-        note: "the Warehouse column was added to the log after offsheet.toml was written".to_string(),
+        note: "the Warehouse column was added to the log after offsheet.toml was written"
+            .to_string(),
         related: Vec::new(),
     });
     breaks.sort_by(|a, b| {

@@ -254,6 +254,7 @@ fn build_feed(
                 source: info.id,
                 row: display[i],
                 key: record_key(entity, &fields, &parsed, i),
+                identifiers: identifiers(&fields, &parsed, i),
                 reasons,
             });
         }
@@ -495,6 +496,26 @@ fn unmapped_required(info: &SourceInfo, fields: &[&'static Field]) -> Vec<Findin
                 value: None,
                 expected: Some(f.name.to_string()),
             }
+        })
+        .collect()
+}
+
+/// The readable identifiers of a row (order id, SKU, invoice id, ...), so a
+/// rejected record still counts as existing for references.
+fn identifiers(
+    fields: &[&'static Field],
+    parsed: &[Option<ParsedColumn<'_>>],
+    i: usize,
+) -> Vec<(&'static str, String)> {
+    const IDS: [&str; 5] = ["order_id", "sku", "invoice_id", "shipment_id", "location"];
+    fields
+        .iter()
+        .zip(parsed)
+        .filter(|(f, _)| IDS.contains(&f.name))
+        .filter_map(|(f, p)| {
+            let text = p.as_ref()?.values.text(i)?;
+            let t = text.trim();
+            (!t.is_empty()).then(|| (f.name, t.to_string()))
         })
         .collect()
 }

@@ -100,6 +100,10 @@ pub struct Reject {
     pub row: u32,
     /// The record's key as text, when its key fields could be read.
     pub key: Option<String>,
+    /// Trimmed text of the record's identifying fields that could be read
+    /// (`order_id`, `sku`, `invoice_id`, ...): a rejected row still tells
+    /// cross-source rules that the record exists, e.g. that an order was invoiced.
+    pub identifiers: Vec<(&'static str, String)>,
     /// (field, raw value, reason, category name) per failed cell.
     pub reasons: Vec<RejectReason>,
 }
@@ -158,6 +162,52 @@ impl Canonical {
             .filter_map(|r| r.key.as_deref())
             .collect()
     }
+
+    /// Values of `field` in rejected rows of an entity (from their identifiers).
+    pub fn rejected_values(&self, entity: Entity, field: &str) -> std::collections::HashSet<&str> {
+        self.rejects
+            .iter()
+            .filter(|r| self.source(r.source).is_some_and(|s| s.entity == entity))
+            .flat_map(|r| r.identifiers.iter())
+            .filter(|(f, _)| *f == field)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// An entity's frame without its tainted rows, for rules that flag rows
+    /// derived from values another finding already reports.
+    pub fn untainted(&self, entity: Entity) -> Option<LazyFrame> {
+        let df = self.table(entity)?;
+        Some(df.clone().lazy().filter(self.clean_rows(entity)))
+    }
+
+    /// True for the rows of an entity's frame that are not tainted.
+    pub fn clean_rows(&self, entity: Entity) -> Expr {
+        let tainted: Vec<u64> = self
+            .sources_of(entity)
+            .flat_map(|s| {
+                self.tainted
+                    .iter()
+                    .filter(move |(region, _)| *region == s.region)
+                    .map(move |(_, row)| row_id(s.id, *row))
+            })
+            .collect();
+        if tainted.is_empty() {
+            return lit(true);
+        }
+        let set = lit(Series::new("_tainted".into(), tainted)).implode(false);
+        row_id_expr().is_in(set, false).not()
+    }
+}
+
+/// One number per (source, row), for sets of rows.
+pub fn row_id(source: u32, row: u32) -> u64 {
+    (u64::from(source) << 32) | u64::from(row)
+}
+
+/// [`row_id`] of a frame's rows, as an expression.
+pub fn row_id_expr() -> Expr {
+    col("_source").cast(DataType::UInt64) * lit(1u64 << 32) + col("_row").cast(DataType::UInt64)
 }
 
 /// The frame schema of an entity: provenance columns, then every field.

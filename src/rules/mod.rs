@@ -5,8 +5,13 @@
 
 pub mod arithmetic;
 pub mod cells;
+pub mod copies;
+pub mod counts;
+pub mod dates;
 pub mod emit;
+pub mod handoff;
 pub mod keys;
+pub mod references;
 pub mod registry;
 pub mod stock;
 pub mod structure;

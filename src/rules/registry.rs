@@ -3,7 +3,10 @@
 
 use crate::model::Entity;
 
-use super::{Rule, arithmetic, cells, keys, stock, structure, workflow};
+use super::{
+    Rule, arithmetic, cells, copies, counts, dates, handoff, keys, references, stock, structure,
+    workflow,
+};
 
 pub static RULES: &[Rule] = &[
     // cells.rs
@@ -14,13 +17,27 @@ pub static RULES: &[Rule] = &[
     cells::ROWS_DISAGREE,
     // keys.rs
     keys::DUPLICATE_KEY,
+    // copies.rs
+    copies::CONFLICTING_COPY,
+    // references.rs
+    references::SKU_UNKNOWN,
+    references::SHIPMENT_ORDER_UNKNOWN,
+    references::INVOICE_ORDER_UNKNOWN,
     // arithmetic.rs
     arithmetic::LINE_TOTAL,
     arithmetic::ORDER_TOTAL,
+    // dates.rs
+    dates::SHIPPED_BEFORE_ORDER,
+    dates::INVOICED_BEFORE_ORDER,
     // stock.rs
     stock::NEGATIVE_STOCK,
     stock::OVERSOLD,
     stock::STALE_COUNT,
+    // counts.rs
+    counts::STOCK_MISMATCH,
+    // handoff.rs
+    handoff::SHIPPED_NOT_INVOICED,
+    handoff::PAID_NOT_SHIPPED,
     // workflow.rs
     workflow::STUCK,
     workflow::UNOWNED,

@@ -171,3 +171,24 @@ pub fn cells(findings: &[crate::findings::Finding]) -> Vec<(String, &'static str
         })
         .collect()
 }
+
+/// Every value present: `some(&["a", "b"])` is `[Some("a"), Some("b")]`.
+pub fn some<T: Copy>(v: &[T]) -> Vec<Option<T>> {
+    v.iter().copied().map(Some).collect()
+}
+
+/// `n` consecutive rows from `first` (`rows_from(2, 3)` is `[2, 3, 4]`).
+pub fn rows_from(first: u32, n: usize) -> Vec<u32> {
+    (first..first + n as u32).collect()
+}
+
+/// The cells of findings that must all be of `category`, for short assertions.
+pub fn cells_of(category: &str, findings: &[crate::findings::Finding]) -> Vec<String> {
+    cells(findings)
+        .into_iter()
+        .map(|(cell, c)| {
+            assert_eq!(c, category, "{cell}");
+            cell
+        })
+        .collect()
+}

@@ -6,11 +6,17 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::support::{repo, run, TestDir};
+use crate::support::{TestDir, repo, run};
 
 type Place = (String, String, Option<String>, String);
 
-fn places(list: &[Value], cat: &str, file: &str, sheet: &str, cell: &str) -> BTreeMap<Place, usize> {
+fn places(
+    list: &[Value],
+    cat: &str,
+    file: &str,
+    sheet: &str,
+    cell: &str,
+) -> BTreeMap<Place, usize> {
     let mut out = BTreeMap::new();
     for f in list {
         let key = (
@@ -26,16 +32,31 @@ fn places(list: &[Value], cat: &str, file: &str, sheet: &str, cell: &str) -> BTr
 
 fn audit_example() -> (i32, Value) {
     let t = TestDir::new();
-    let (code, out, err) = run(t.offsheet().args(["audit", "--format", "json"]).arg(repo().join("examples/acme-retail")));
-    (code, serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}")))
+    let (code, out, err) = run(t
+        .offsheet()
+        .args(["audit", "--format", "json"])
+        .arg(repo().join("examples/acme-retail")));
+    (
+        code,
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}")),
+    )
 }
 
 #[test]
 fn the_example_reports_exactly_the_planted_breaks() {
     let (code, json) = audit_example();
     assert_eq!(code, 1, "errors in the example exit 1");
-    let planted: Value = serde_json::from_str(&std::fs::read_to_string(repo().join("examples/acme-retail.planted.json")).unwrap()).unwrap();
-    let want = places(planted["breaks"].as_array().unwrap(), "category", "file", "sheet", "cell");
+    let planted: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("examples/acme-retail.planted.json")).unwrap(),
+    )
+    .unwrap();
+    let want = places(
+        planted["breaks"].as_array().unwrap(),
+        "category",
+        "file",
+        "sheet",
+        "cell",
+    );
     let findings: Vec<Value> = json["findings"]
         .as_array()
         .unwrap()
@@ -50,17 +71,29 @@ fn the_example_reports_exactly_the_planted_breaks() {
     let got = places(&findings, "category", "file", "sheet", "cell");
     let missing: Vec<_> = want.keys().filter(|k| !got.contains_key(*k)).collect();
     let extra: Vec<_> = got.keys().filter(|k| !want.contains_key(*k)).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:#?}\nextra {extra:#?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:#?}\nextra {extra:#?}"
+    );
     assert_eq!(got, want);
-    assert_eq!(json["summary"]["findings"].as_u64(), Some(want.values().sum::<usize>() as u64));
+    assert_eq!(
+        json["summary"]["findings"].as_u64(),
+        Some(want.values().sum::<usize>() as u64)
+    );
 }
 
 #[test]
 fn the_json_is_valid_against_the_published_schema() {
     let (_, json) = audit_example();
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(repo().join("docs/audit.schema.json")).unwrap()).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("docs/audit.schema.json")).unwrap(),
+    )
+    .unwrap();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&json).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     // A broken document is caught (the schema is not vacuous).
     let mut broken = json.clone();
@@ -88,17 +121,41 @@ fn human_output_shows_the_cell_the_row_and_a_summary() {
     let (code, out, err) = run(t.offsheet().args(["audit", ".", "--as-of", "2026-11-27"]));
     assert_eq!(code, 1, "{err}");
     insta::assert_snapshot!(out);
-    assert!(err.contains("No offsheet.toml: mapped automatically"), "{err}");
+    assert!(
+        err.contains("No offsheet.toml: mapped automatically"),
+        "{err}"
+    );
 }
 
 #[test]
 fn junit_and_markdown_for_ci() {
     let t = TestDir::new();
     small(&t);
-    let (_, junit, _) = run(t.offsheet().args(["audit", ".", "-q", "--as-of", "2026-11-27", "--format", "junit"]));
-    assert!(junit.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"offsheet audit\""), "{junit}");
+    let (_, junit, _) = run(t.offsheet().args([
+        "audit",
+        ".",
+        "-q",
+        "--as-of",
+        "2026-11-27",
+        "--format",
+        "junit",
+    ]));
+    assert!(
+        junit.starts_with(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"offsheet audit\""
+        ),
+        "{junit}"
+    );
     assert!(junit.contains("<testcase classname=\"orders.csv\" name=\"keys.duplicate\">\n      <failure message=\"1 finding\" type=\"duplicate_key\">"), "{junit}");
-    let (_, md, _) = run(t.offsheet().args(["audit", ".", "-q", "--as-of", "2026-11-27", "--format", "markdown"]));
+    let (_, md, _) = run(t.offsheet().args([
+        "audit",
+        ".",
+        "-q",
+        "--as-of",
+        "2026-11-27",
+        "--format",
+        "markdown",
+    ]));
     insta::assert_snapshot!("markdown", md);
 }
 
@@ -106,10 +163,21 @@ fn junit_and_markdown_for_ci() {
 fn fail_on_sets_the_bar_for_exit_1() {
     let t = TestDir::new();
     // Only a warning-level finding: an open order without an owner.
-    t.write("orders.csv", "Order ID,Order Date,Status,Owner\nSO-1,2026-11-02,placed,\n");
+    t.write(
+        "orders.csv",
+        "Order ID,Order Date,Status,Owner\nSO-1,2026-11-02,placed,\n",
+    );
     let (code, _, _) = run(t.offsheet().args(["audit", ".", "-q", "--format", "json"]));
     assert_eq!(code, 0, "a warning is below the default bar");
-    let (code, _, _) = run(t.offsheet().args(["audit", ".", "-q", "--format", "json", "--fail-on", "warning"]));
+    let (code, _, _) = run(t.offsheet().args([
+        "audit",
+        ".",
+        "-q",
+        "--format",
+        "json",
+        "--fail-on",
+        "warning",
+    ]));
     assert_eq!(code, 1);
 }
 
@@ -121,10 +189,24 @@ fn northwind_whose_keys_all_resolve_has_no_false_breaks() {
         return;
     }
     let t = TestDir::new();
-    let (code, out, err) = run(t.offsheet().args(["audit", "-q", "--format", "json"]).arg(&root));
+    let (code, out, err) = run(t
+        .offsheet()
+        .args(["audit", "-q", "--format", "json"])
+        .arg(&root));
     assert!(code == 0 || code == 1, "{err}");
     let json: Value = serde_json::from_str(&out).unwrap();
     for cat in ["orphan_reference", "duplicate_key", "invalid_type"] {
-        assert_eq!(json["summary"]["by_category"][cat], 0, "{cat}: {:#?}", json["findings"].as_array().unwrap().iter().filter(|f| f["category"] == cat).take(5).collect::<Vec<_>>());
+        assert_eq!(
+            json["summary"]["by_category"][cat],
+            0,
+            "{cat}: {:#?}",
+            json["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["category"] == cat)
+                .take(5)
+                .collect::<Vec<_>>()
+        );
     }
 }

@@ -8,7 +8,7 @@ use std::fs::File;
 use polars::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::support::{repo, run, TestDir};
+use crate::support::{TestDir, repo, run};
 
 fn example() -> std::path::PathBuf {
     repo().join("examples/acme-retail")
@@ -44,9 +44,18 @@ fn invoices_by_hand() -> (usize, Decimal, BTreeSet<u32>) {
 fn parquet_tables_read_back_with_their_types_and_the_right_totals() {
     let t = TestDir::new();
     let out = t.join("out");
-    let (code, stdout, err) = run(t.offsheet().args(["ingest", "--quiet"]).arg(example()).arg("--out").arg(&out));
+    let (code, stdout, err) = run(t
+        .offsheet()
+        .args(["ingest", "--quiet"])
+        .arg(example())
+        .arg("--out")
+        .arg(&out));
     assert_eq!(code, 0, "{stdout}{err}");
-    let read = |name: &str| ParquetReader::new(File::open(out.join(format!("{name}.parquet"))).unwrap()).finish().unwrap();
+    let read = |name: &str| {
+        ParquetReader::new(File::open(out.join(format!("{name}.parquet"))).unwrap())
+            .finish()
+            .unwrap()
+    };
 
     let invoices = read("invoices");
     let (rows, sum, rejected) = invoices_by_hand();
@@ -62,11 +71,28 @@ fn parquet_tables_read_back_with_their_types_and_the_right_totals() {
         .map(|m| Decimal::from_i128_with_scale(m, 6))
         .sum();
     assert_eq!(got, sum);
-    assert_eq!(invoices.column("amount").unwrap().dtype(), &DataType::Decimal(38, 6));
-    assert_eq!(invoices.column("invoiced_at").unwrap().dtype(), &DataType::Date);
+    assert_eq!(
+        invoices.column("amount").unwrap().dtype(),
+        &DataType::Decimal(38, 6)
+    );
+    assert_eq!(
+        invoices.column("invoiced_at").unwrap().dtype(),
+        &DataType::Date
+    );
     assert_eq!(invoices.column("paid").unwrap().dtype(), &DataType::Boolean);
-    assert_eq!(invoices.column("source_file").unwrap().str().unwrap().get(0), Some("finance/invoices.csv"));
-    assert_eq!(invoices.column("source_sheet").unwrap().null_count(), invoices.height());
+    assert_eq!(
+        invoices
+            .column("source_file")
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(0),
+        Some("finance/invoices.csv")
+    );
+    assert_eq!(
+        invoices.column("source_sheet").unwrap().null_count(),
+        invoices.height()
+    );
 
     let rejects = read("rejects");
     let invoice_rejects: BTreeSet<u32> = rejects
@@ -83,10 +109,19 @@ fn parquet_tables_read_back_with_their_types_and_the_right_totals() {
 
     let lines = read("order_lines");
     assert_eq!(lines.column("quantity").unwrap().dtype(), &DataType::Int64);
-    assert_eq!(lines.column("unit_price").unwrap().dtype(), &DataType::Decimal(38, 6));
+    assert_eq!(
+        lines.column("unit_price").unwrap().dtype(),
+        &DataType::Decimal(38, 6)
+    );
     let orders = read("orders");
-    assert_eq!(orders.column("order_date").unwrap().dtype(), &DataType::Date);
-    assert_eq!(orders.column("updated_at").unwrap().dtype(), &DataType::Datetime(TimeUnit::Milliseconds, None));
+    assert_eq!(
+        orders.column("order_date").unwrap().dtype(),
+        &DataType::Date
+    );
+    assert_eq!(
+        orders.column("updated_at").unwrap().dtype(),
+        &DataType::Datetime(TimeUnit::Milliseconds, None)
+    );
     // The OMS export has one order per row: 127 rows, all kept.
     let oms = orders
         .column("source_file")
@@ -96,11 +131,20 @@ fn parquet_tables_read_back_with_their_types_and_the_right_totals() {
         .into_iter()
         .filter(|f| *f == Some("oms/orders_export.csv"))
         .count();
-    let by_hand = std::fs::read_to_string(example().join("oms/orders_export.csv")).unwrap().lines().count() - 1;
+    let by_hand = std::fs::read_to_string(example().join("oms/orders_export.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
     assert_eq!(oms, by_hand);
     // Unmapped columns are kept as extra fields, never dropped.
     let extra = lines.column("extra").unwrap().str().unwrap();
-    assert!(extra.into_iter().flatten().any(|e| e.contains("\"Margin %\"")));
+    assert!(
+        extra
+            .into_iter()
+            .flatten()
+            .any(|e| e.contains("\"Margin %\""))
+    );
     // Input files are never written to; ingest reports what it wrote.
     assert!(stdout.contains("rejects"), "{stdout}");
 }
@@ -108,20 +152,45 @@ fn parquet_tables_read_back_with_their_types_and_the_right_totals() {
 #[test]
 fn csv_and_xlsx_outputs_hold_the_same_rows() {
     let t = TestDir::new();
-    let (code, _, err) = run(t.offsheet().args(["ingest", "-q"]).arg(example()).args(["--out", "csv", "--format", "csv"]));
+    let (code, _, err) = run(t
+        .offsheet()
+        .args(["ingest", "-q"])
+        .arg(example())
+        .args(["--out", "csv", "--format", "csv"]));
     assert_eq!(code, 0, "{err}");
     let inv = std::fs::read_to_string(t.join("csv/inventory.csv")).unwrap();
-    let by_hand = std::fs::read_to_string(example().join("oms/inventory_export.csv")).unwrap().lines().count() - 1;
+    let by_hand = std::fs::read_to_string(example().join("oms/inventory_export.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
     assert_eq!(inv.lines().count() - 1, by_hand);
-    assert!(inv.starts_with("source_file,source_sheet,source_row,sku,location,on_hand,allocated,as_of,extra"), "{inv}");
+    assert!(
+        inv.starts_with(
+            "source_file,source_sheet,source_row,sku,location,on_hand,allocated,as_of,extra"
+        ),
+        "{inv}"
+    );
 
-    let (code, _, err) = run(t.offsheet().args(["ingest", "-q"]).arg(example()).args(["--out", "x", "--format", "xlsx"]));
+    let (code, _, err) = run(t
+        .offsheet()
+        .args(["ingest", "-q"])
+        .arg(example())
+        .args(["--out", "x", "--format", "xlsx"]));
     assert_eq!(code, 0, "{err}");
     use calamine::{Reader, Xlsx, open_workbook};
     let mut wb: Xlsx<_> = open_workbook(t.join("x/canonical.xlsx")).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        ["orders", "order_lines", "inventory", "stock_counts", "shipments", "invoices", "rejects"]
+        [
+            "orders",
+            "order_lines",
+            "inventory",
+            "stock_counts",
+            "shipments",
+            "invoices",
+            "rejects"
+        ]
     );
     let range = wb.worksheet_range("inventory").unwrap();
     assert_eq!(range.height() - 1, by_hand);
@@ -130,15 +199,31 @@ fn csv_and_xlsx_outputs_hold_the_same_rows() {
 #[test]
 fn strict_mode_writes_nothing_when_a_row_is_rejected() {
     let t = TestDir::new();
-    t.write("orders.csv", "Order ID,Order Date,Status\nSO-1,2026-11-02,placed\nSO-2,31/02/2026,placed\n");
-    let (code, _, err) = run(t.offsheet().args(["ingest", ".", "--out", "out", "--strict"]));
+    t.write(
+        "orders.csv",
+        "Order ID,Order Date,Status\nSO-1,2026-11-02,placed\nSO-2,31/02/2026,placed\n",
+    );
+    let (code, _, err) = run(t
+        .offsheet()
+        .args(["ingest", ".", "--out", "out", "--strict"]));
     assert_eq!(code, 1);
     assert!(!t.join("out").exists());
-    assert!(err.contains("rejected orders.csv row 3 (orders): B3: day 31 does not exist in February"), "{err}");
-    assert!(err.contains("--strict: 1 rows rejected; nothing was written"), "{err}");
+    assert!(
+        err.contains("rejected orders.csv row 3 (orders): B3: day 31 does not exist in February"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--strict: 1 rows rejected; nothing was written"),
+        "{err}"
+    );
     // Without rejects, strict writes the tables.
-    t.write("orders.csv", "Order ID,Order Date,Status\nSO-1,2026-11-02,placed\n");
-    let (code, _, err) = run(t.offsheet().args(["ingest", ".", "--out", "out", "--strict", "-q"]));
+    t.write(
+        "orders.csv",
+        "Order ID,Order Date,Status\nSO-1,2026-11-02,placed\n",
+    );
+    let (code, _, err) = run(t
+        .offsheet()
+        .args(["ingest", ".", "--out", "out", "--strict", "-q"]));
     assert_eq!(code, 0, "{err}");
     assert!(t.join("out/orders.parquet").is_file());
     // The output folder is not read back as a source on the next run.

@@ -1,6 +1,6 @@
 //! `offsheet rules`: the list and each rule's documentation; the help text.
 
-use crate::support::{run, TestDir};
+use crate::support::{TestDir, run};
 
 #[test]
 fn the_rule_list_and_an_explanation() {
@@ -8,12 +8,19 @@ fn the_rule_list_and_an_explanation() {
     let (code, out, _) = run(t.offsheet().arg("rules"));
     assert_eq!(code, 0);
     insta::assert_snapshot!("rules_list", out);
-    let (code, out, _) = run(t.offsheet().args(["rules", "--explain", "order_lines.line_total"]));
+    let (code, out, _) = run(t
+        .offsheet()
+        .args(["rules", "--explain", "order_lines.line_total"]));
     assert_eq!(code, 0);
     insta::assert_snapshot!("explain_line_total", out);
-    let (code, _, err) = run(t.offsheet().args(["rules", "--explain", "order_lines.linetotal"]));
+    let (code, _, err) = run(t
+        .offsheet()
+        .args(["rules", "--explain", "order_lines.linetotal"]));
     assert_eq!(code, 2);
-    assert!(err.contains("did you mean `order_lines.line_total`?"), "{err}");
+    assert!(
+        err.contains("did you mean `order_lines.line_total`?"),
+        "{err}"
+    );
 }
 
 #[test]
