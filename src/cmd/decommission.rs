@@ -14,9 +14,12 @@ use crate::ledger::Ledger;
 
 use super::adoption::{adoption_config, ledger_path, load_inputs, require_config};
 
-/// Retire a shadow sheet: it must have held the adoption rate over the last
-/// snapshots, diverge from the system nowhere, have been quiet, and have no open
-/// error findings. Exit 1 with the unmet criteria when it may not be retired yet.
+/// Retire a shadow sheet once its decommission criteria hold.
+///
+/// The sheet must have held the adoption rate over the last snapshots, diverge
+/// from the system nowhere, have been quiet, and have no open error findings.
+/// Exit 1 with the unmet criteria when it may not be retired yet; any later
+/// change to a retired sheet is an error finding of `offsheet audit`.
 #[derive(Debug, Args)]
 pub struct DecommissionArgs {
     /// The shadow's name in offsheet.toml.

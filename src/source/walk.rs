@@ -29,6 +29,8 @@ pub enum SkipReason {
     Hidden,
     /// Not a workbook or delimited text by its name.
     NotASpreadsheet,
+    /// A folder `offsheet ingest` wrote (it holds a `.offsheet-output` marker).
+    OffsheetOutput,
 }
 
 impl SkipReason {
@@ -37,6 +39,7 @@ impl SkipReason {
             SkipReason::LockFile => "Office lock file",
             SkipReason::Hidden => "hidden",
             SkipReason::NotASpreadsheet => "not a spreadsheet",
+            SkipReason::OffsheetOutput => "offsheet output folder",
         }
     }
 }
@@ -79,10 +82,17 @@ pub fn walk(paths: &[PathBuf]) -> Walk {
             });
             continue;
         }
+        let mut outputs = Vec::new();
         let entries = walkdir::WalkDir::new(root)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_hidden_dir(e));
+            .filter_entry(|e| {
+                if e.depth() > 0 && is_output_dir(e) {
+                    outputs.push(e.path().to_path_buf());
+                    return false;
+                }
+                e.depth() == 0 || !is_hidden_dir(e)
+            });
         for entry in entries {
             let entry = match entry {
                 Ok(e) => e,
@@ -117,8 +127,24 @@ pub fn walk(paths: &[PathBuf]) -> Walk {
                 }),
             }
         }
+        for dir in outputs {
+            let rel = dir.strip_prefix(root).unwrap_or(&dir);
+            let display = if several {
+                slashes(&root.join(rel))
+            } else {
+                slashes(rel)
+            };
+            out.skipped.push(Skipped {
+                file: format!("{display}/"),
+                reason: SkipReason::OffsheetOutput,
+            });
+        }
     }
     out
+}
+
+fn is_output_dir(e: &walkdir::DirEntry) -> bool {
+    e.file_type().is_dir() && e.path().join(crate::ingest::OUTPUT_MARKER).is_file()
 }
 
 fn is_hidden_dir(e: &walkdir::DirEntry) -> bool {

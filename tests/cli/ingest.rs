@@ -66,7 +66,7 @@ fn parquet_tables_read_back_with_their_types_and_the_right_totals() {
         .decimal()
         .unwrap()
         .physical()
-        .into_iter()
+        .iter()
         .flatten()
         .map(|m| Decimal::from_i128_with_scale(m, 6))
         .sum();
@@ -100,8 +100,8 @@ fn parquet_tables_read_back_with_their_types_and_the_right_totals() {
         .unwrap()
         .str()
         .unwrap()
-        .into_iter()
-        .zip(rejects.column("source_row").unwrap().u32().unwrap())
+        .iter()
+        .zip(rejects.column("source_row").unwrap().u32().unwrap().iter())
         .filter(|(f, _)| *f == Some("finance/invoices.csv"))
         .filter_map(|(_, r)| r)
         .collect();
@@ -128,7 +128,7 @@ fn parquet_tables_read_back_with_their_types_and_the_right_totals() {
         .unwrap()
         .str()
         .unwrap()
-        .into_iter()
+        .iter()
         .filter(|f| *f == Some("oms/orders_export.csv"))
         .count();
     let by_hand = std::fs::read_to_string(example().join("oms/orders_export.csv"))
@@ -139,12 +139,7 @@ fn parquet_tables_read_back_with_their_types_and_the_right_totals() {
     assert_eq!(oms, by_hand);
     // Unmapped columns are kept as extra fields, never dropped.
     let extra = lines.column("extra").unwrap().str().unwrap();
-    assert!(
-        extra
-            .into_iter()
-            .flatten()
-            .any(|e| e.contains("\"Margin %\""))
-    );
+    assert!(extra.iter().flatten().any(|e| e.contains("\"Margin %\"")));
     // Input files are never written to; ingest reports what it wrote.
     assert!(stdout.contains("rejects"), "{stdout}");
 }

@@ -304,6 +304,7 @@ fn tracker() -> Canonical {
         source: 1,
         row: 11,
         key: Some("SO-7/2".into()),
+        identifiers: vec![("order_id", "SO-7".into())],
         reasons: Vec::new(),
     });
     c
