@@ -1,0 +1,58 @@
+//! Mapping speed (`cargo bench --bench map`): a 1,000,000-row CSV of order lines
+//! read, its table found, auto-mapped and built into typed canonical tables
+//! (orders and order_lines), against polars' plain CSV read of the same file in
+//! the same run. Prints rows per second and the ratio.
+
+mod data;
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use polars::prelude::*;
+
+use offsheet::inventory::read_all;
+use offsheet::mapping::plan;
+use offsheet::model::build::build;
+use offsheet::source::ReadOptions;
+
+fn main() {
+    let rows = std::env::args()
+        .skip_while(|a| a != "--rows")
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000usize);
+    let csv = data::csv(rows);
+    // The mapper reads a folder; give it one holding only this file.
+    let folder: PathBuf = data::dir().join(format!("map_{rows}"));
+    std::fs::create_dir_all(&folder).expect("folder");
+    let linked = folder.join("order_lines.csv");
+    if !linked.exists() {
+        std::fs::hard_link(&csv, &linked).or_else(|_| std::fs::copy(&csv, &linked).map(|_| ())).expect("link");
+    }
+    let polars = data::best_of(3, || {
+        let df = CsvReadOptions::default()
+            .with_has_header(true)
+            .try_into_reader_with_file_path(Some(csv.clone()))
+            .and_then(|r| r.finish())
+            .expect("polars read");
+        black_box(df.height());
+    });
+    let mut lines = 0;
+    let mapped = data::best_of(3, || {
+        let inv = read_all(std::slice::from_ref(&folder), ReadOptions::default(), true);
+        let p = plan::auto(&inv);
+        let c = build(&inv, &p);
+        lines = c.tables.values().map(|df| df.height()).max().unwrap_or(0);
+        black_box(c.sources.len());
+    });
+    println!("{rows} rows, {:.1} MiB, {lines} order lines built", data::size_mib(&csv));
+    println!("{:<52} {:>8} {:>12} {:>6}", "", "seconds", "rows/s", "ratio");
+    println!("{:<52} {:>8.3} {:>12.0} {:>6}", "polars CSV read (typed columns)", polars, rows as f64 / polars, "1.00");
+    println!(
+        "{:<52} {:>8.3} {:>12.0} {:>6.2}",
+        "offsheet read + detect + auto-map + canonical tables",
+        mapped,
+        rows as f64 / mapped,
+        mapped / polars
+    );
+}
