@@ -24,17 +24,26 @@ fn generate(dir: &Path) -> Planted {
     std::fs::create_dir_all(dir).expect("folder");
     let mut planted = Planted::new();
     let mut rng = data::Rng::new(7);
-    let mut inv = BufWriter::new(std::fs::File::create(dir.join("inventory.csv")).expect("inventory"));
+    let mut inv =
+        BufWriter::new(std::fs::File::create(dir.join("inventory.csv")).expect("inventory"));
     writeln!(inv, "SKU,Location,On Hand,Allocated").expect("write");
     for i in 0..SKUS {
         let line = i + 2;
         let (on_hand, allocated) = match i % 2_000 {
             7 => {
-                planted.insert(("negative_stock".into(), "inventory.csv".into(), format!("C{line}")));
+                planted.insert((
+                    "negative_stock".into(),
+                    "inventory.csv".into(),
+                    format!("C{line}"),
+                ));
                 (-3i64, 0i64)
             }
             13 => {
-                planted.insert(("oversold".into(), "inventory.csv".into(), format!("D{line}")));
+                planted.insert((
+                    "oversold".into(),
+                    "inventory.csv".into(),
+                    format!("D{line}"),
+                ));
                 (5, 9)
             }
             _ => {
@@ -59,15 +68,27 @@ fn generate(dir: &Path) -> Planted {
         match i % 100_000 {
             11 => {
                 total += 500;
-                planted.insert(("arithmetic_mismatch".into(), "order_lines.csv".into(), format!("G{line}")));
+                planted.insert((
+                    "arithmetic_mismatch".into(),
+                    "order_lines.csv".into(),
+                    format!("G{line}"),
+                ));
             }
             23 => {
                 sku = format!("XXX-{i}");
-                planted.insert(("orphan_reference".into(), "order_lines.csv".into(), format!("C{line}")));
+                planted.insert((
+                    "orphan_reference".into(),
+                    "order_lines.csv".into(),
+                    format!("C{line}"),
+                ));
             }
             37 => {
                 qty_text = "ten".into();
-                planted.insert(("invalid_type".into(), "order_lines.csv".into(), format!("D{line}")));
+                planted.insert((
+                    "invalid_type".into(),
+                    "order_lines.csv".into(),
+                    format!("D{line}"),
+                ));
             }
             _ => {}
         }
@@ -99,7 +120,10 @@ fn generate(dir: &Path) -> Planted {
 
 /// Rows shifted by the duplicated lines: recompute planted cells after them.
 fn shift_for_duplicates(planted: Planted) -> Planted {
-    let dup_rows: Vec<usize> = (0..LINES).filter(|i| i % 100_000 == 51).map(|i| i + 2).collect();
+    let dup_rows: Vec<usize> = (0..LINES)
+        .filter(|i| i % 100_000 == 51)
+        .map(|i| i + 2)
+        .collect();
     let mut out = Planted::new();
     for (cat, file, cell) in planted {
         if file != "order_lines.csv" {
@@ -113,7 +137,11 @@ fn shift_for_duplicates(planted: Planted) -> Planted {
         out.insert((cat, file, format!("{col}{shifted}")));
     }
     for (n, d) in dup_rows.iter().enumerate() {
-        out.insert(("duplicate_key".into(), "order_lines.csv".into(), format!("A{}", d + n + 1)));
+        out.insert((
+            "duplicate_key".into(),
+            "order_lines.csv".into(),
+            format!("A{}", d + n + 1),
+        ));
     }
     out
 }
@@ -136,12 +164,19 @@ fn main() {
             .lines()
             .filter_map(|l| {
                 let mut p = l.splitn(3, '\t');
-                Some((p.next()?.to_string(), p.next()?.to_string(), p.next()?.to_string()))
+                Some((
+                    p.next()?.to_string(),
+                    p.next()?.to_string(),
+                    p.next()?.to_string(),
+                ))
             })
             .collect()
     } else {
         let p = shift_for_duplicates(generate(&dir));
-        let text: String = p.iter().map(|(a, b, c)| format!("{a}\t{b}\t{c}\n")).collect();
+        let text: String = p
+            .iter()
+            .map(|(a, b, c)| format!("{a}\t{b}\t{c}\n"))
+            .collect();
         std::fs::write(&planted_path, text).expect("planted");
         p
     };
@@ -149,9 +184,11 @@ fn main() {
         .iter()
         .map(|f| std::fs::metadata(dir.join(f)).map(|m| m.len()).unwrap_or(0))
         .sum();
-    let bin = std::env::var("OFFSHEET_BIN").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/offsheet")
-    });
+    let bin = std::env::var("OFFSHEET_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/offsheet")
+        });
     let lines_csv = dir.join("order_lines.csv");
     let polars = data::best_of(3, || {
         let df = CsvReadOptions::default()
@@ -169,7 +206,12 @@ fn main() {
             .args(["audit", "--quiet", "--format", "json"])
             .arg(&dir)
             .output()
-            .unwrap_or_else(|e| panic!("run {}: {e} (build it with cargo build --release)", bin.display()));
+            .unwrap_or_else(|e| {
+                panic!(
+                    "run {}: {e} (build it with cargo build --release)",
+                    bin.display()
+                )
+            });
         best = best.min(t.elapsed().as_secs_f64());
         out = o.stdout;
     }
@@ -189,16 +231,36 @@ fn main() {
         .collect();
     let missing: Vec<_> = planted.difference(&found).collect();
     let extra: Vec<_> = found.difference(&planted).collect();
-    println!("input {:.1} MiB ({} order lines + {} inventory rows), {} planted breaks", input_bytes as f64 / (1 << 20) as f64, LINES, SKUS, planted.len());
+    println!(
+        "input {:.1} MiB ({} order lines + {} inventory rows), {} planted breaks",
+        input_bytes as f64 / (1 << 20) as f64,
+        LINES,
+        SKUS,
+        planted.len()
+    );
     println!("{:<40} {:>8} {:>6}", "", "seconds", "ratio");
-    println!("{:<40} {:>8.3} {:>6}", "polars read of order_lines.csv", polars, "1.00");
-    println!("{:<40} {:>8.3} {:>6.2}", "offsheet audit (whole process, JSON)", best, best / polars);
+    println!(
+        "{:<40} {:>8.3} {:>6}",
+        "polars read of order_lines.csv", polars, "1.00"
+    );
+    println!(
+        "{:<40} {:>8.3} {:>6.2}",
+        "offsheet audit (whole process, JSON)",
+        best,
+        best / polars
+    );
     println!(
         "peak memory of offsheet audit: {:.0} MiB = {:.2}× the input",
         peak_kib as f64 / 1024.0,
         peak_kib as f64 * 1024.0 / input_bytes as f64
     );
-    println!("planted breaks found: {}/{}; missing {}; unplanted findings {}", planted.len() - missing.len(), planted.len(), missing.len(), extra.len());
+    println!(
+        "planted breaks found: {}/{}; missing {}; unplanted findings {}",
+        planted.len() - missing.len(),
+        planted.len(),
+        missing.len(),
+        extra.len()
+    );
     for m in missing.iter().take(10) {
         println!("  missing {m:?}");
     }

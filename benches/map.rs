@@ -27,7 +27,9 @@ fn main() {
     std::fs::create_dir_all(&folder).expect("folder");
     let linked = folder.join("order_lines.csv");
     if !linked.exists() {
-        std::fs::hard_link(&csv, &linked).or_else(|_| std::fs::copy(&csv, &linked).map(|_| ())).expect("link");
+        std::fs::hard_link(&csv, &linked)
+            .or_else(|_| std::fs::copy(&csv, &linked).map(|_| ()))
+            .expect("link");
     }
     let polars = data::best_of(3, || {
         let df = CsvReadOptions::default()
@@ -45,9 +47,21 @@ fn main() {
         lines = c.tables.values().map(|df| df.height()).max().unwrap_or(0);
         black_box(c.sources.len());
     });
-    println!("{rows} rows, {:.1} MiB, {lines} order lines built", data::size_mib(&csv));
-    println!("{:<52} {:>8} {:>12} {:>6}", "", "seconds", "rows/s", "ratio");
-    println!("{:<52} {:>8.3} {:>12.0} {:>6}", "polars CSV read (typed columns)", polars, rows as f64 / polars, "1.00");
+    println!(
+        "{rows} rows, {:.1} MiB, {lines} order lines built",
+        data::size_mib(&csv)
+    );
+    println!(
+        "{:<52} {:>8} {:>12} {:>6}",
+        "", "seconds", "rows/s", "ratio"
+    );
+    println!(
+        "{:<52} {:>8.3} {:>12.0} {:>6}",
+        "polars CSV read (typed columns)",
+        polars,
+        rows as f64 / polars,
+        "1.00"
+    );
     println!(
         "{:<52} {:>8.3} {:>12.0} {:>6.2}",
         "offsheet read + detect + auto-map + canonical tables",
