@@ -57,8 +57,36 @@ const ORDER_LEVEL: &[&str] = &[
     "shipping",
     "ship_country",
 ];
-/// A fed order line needs all of these from an order sheet.
+/// A fed order line needs a quantity and one of the others from an order sheet
+/// (or a quantity and a line total, as Superstore-style exports have).
 const LINE_LEVEL: &[&str] = &["sku", "quantity", "unit_price"];
+
+/// Whether a mapping holds what its entity is about, not only an identifier: a
+/// product list with SKUs but no stock figure is not inventory.
+fn has_substance(m: &EntityMapping) -> bool {
+    let has = |f: &str| m.columns.iter().any(|c| c.field == f);
+    match m.entity {
+        Entity::Inventory => has("on_hand"),
+        Entity::StockCounts => has("counted_qty"),
+        // A line belongs to an order: its order id must be read with some certainty.
+        Entity::OrderLines => {
+            let order = m
+                .columns
+                .iter()
+                .any(|c| c.field == "order_id" && c.confidence >= 0.6);
+            order && (has("quantity") || has("unit_price") || has("line_total"))
+        }
+        Entity::Invoices => has("amount") || has("invoiced_at"),
+        Entity::Shipments => has("shipped_at") || has("tracking_no") || has("carrier"),
+        Entity::Orders => {
+            has("order_date")
+                || has("status")
+                || has("total")
+                || has("customer_id")
+                || has("customer_email")
+        }
+    }
+}
 
 /// Candidate entities for a table region, best first, each with a one-to-one column
 /// assignment: a column feeds at most one field and a field comes from at most one
@@ -83,6 +111,7 @@ fn rank(columns: &[ColumnInput<'_>], matches: &[Vec<FieldMatch>]) -> Vec<EntityM
     let mut scored: Vec<(f32, EntityMapping)> = Entity::ALL
         .into_iter()
         .filter_map(|entity| assign(entity, columns, matches, &[]))
+        .filter(|(_, m)| has_substance(m))
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.entity.cmp(&b.1.entity)));
     scored.into_iter().map(|(_, mapping)| mapping).collect()
@@ -90,8 +119,8 @@ fn rank(columns: &[ColumnInput<'_>], matches: &[Vec<FieldMatch>]) -> Vec<EntityM
 
 /// The entities a region should feed: the best one, plus orders when the best is
 /// order_lines and the region also carries order-level fields (order_date, status,
-/// customer, ...), or plus order_lines when the best is orders and the region has sku,
-/// quantity and unit_price. The second entity gets its own one-to-one assignment over
+/// customer, ...), or plus order_lines when the best is orders and the region has a
+/// quantity with a sku, a unit price or a line total. The second entity gets its own one-to-one assignment over
 /// the columns the first did not take, except that a column feeding a field both
 /// entities have (order_id, currency) feeds both.
 pub fn entities_to_feed(columns: &[ColumnInput<'_>]) -> Vec<EntityMapping> {
@@ -106,9 +135,9 @@ pub fn entities_to_feed(columns: &[ColumnInput<'_>]) -> Vec<EntityMapping> {
                 .any(|c| ORDER_LEVEL.contains(&c.field) && c.confidence >= 0.5)
         }),
         Entity::Orders => (Entity::OrderLines, |m| {
-            LINE_LEVEL
-                .iter()
-                .all(|f| m.columns.iter().any(|c| c.field == *f))
+            let has = |f: &str| m.columns.iter().any(|c| c.field == f);
+            has("quantity") && LINE_LEVEL.iter().any(|f| *f != "quantity" && has(f))
+                || has("quantity") && has("line_total")
         }),
         _ => return vec![best],
     };

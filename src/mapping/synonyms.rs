@@ -289,7 +289,7 @@ pub(crate) const SYNONYMS: &[Synonym] = &[
     s("location", ANY, 0.6, &["zone", "platz"]),
     s("on_hand", INV, 0.9, &[
         "quantity on hand", "on hand quantity", "onhand", "onhand quantity", "qoh", "soh",
-        "stock on hand", "stock", "in stock", "stock level", "stock quantity", "units in stock",
+        "stock on hand", "stock", "stock level", "stock quantity", "units in stock",
         "inventory", "inventory quantity", "inventory level", "current stock", "physical stock",
         "system quantity", "book quantity", "quantity in stock", "lagerbestand", "bestand",
         "bestandsmenge", "stock actuel", "quantité en stock", "existencias",
