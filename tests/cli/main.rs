@@ -7,4 +7,5 @@ mod workbooks;
 
 mod adoption;
 mod corpus;
+mod report;
 mod scan;
