@@ -34,11 +34,26 @@ pub fn run(
     opts: ReadOptions,
     quiet: bool,
 ) -> Result<Audit, ConfigErrors> {
-    let roots = match config {
+    let inventory = inventory::read_all(&roots(paths, config), opts, quiet);
+    run_on(inventory, settings, config)
+}
+
+/// The folders a run reads: the configuration's folder when there is one (its
+/// paths are relative to it), else the paths given.
+pub fn roots(paths: &[PathBuf], config: Option<&Config>) -> Vec<PathBuf> {
+    match config {
         Some(c) => vec![c.dir.clone()],
         None => paths.to_vec(),
-    };
-    let mut inventory = inventory::read_all(&roots, opts, quiet);
+    }
+}
+
+/// Audits files already read from [`roots`] (a caller may leave some out, as
+/// `report` leaves out its own output folder).
+pub fn run_on(
+    mut inventory: Inventory,
+    settings: &Settings,
+    config: Option<&Config>,
+) -> Result<Audit, ConfigErrors> {
     let (plan, drift, notes) = match config {
         Some(c) => {
             let p = config::plan::plan(c, &mut inventory)?;

@@ -61,6 +61,7 @@ pub enum Command {
     Rules(cmd::rules::RulesArgs),
     Adoption(cmd::adoption::AdoptionArgs),
     Decommission(cmd::decommission::DecommissionArgs),
+    Report(cmd::report::ReportArgs),
 }
 
 pub fn run(cli: Cli) -> miette::Result<Outcome> {
@@ -72,6 +73,7 @@ pub fn run(cli: Cli) -> miette::Result<Outcome> {
         Command::Rules(args) => cmd::rules::run(args, &cli.global),
         Command::Adoption(args) => cmd::adoption::run(args, &cli.global),
         Command::Decommission(args) => cmd::decommission::run(args, &cli.global),
+        Command::Report(args) => cmd::report::run(args, &cli.global),
     }
 }
 

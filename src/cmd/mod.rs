@@ -6,5 +6,6 @@ pub mod audit;
 pub mod decommission;
 pub mod ingest;
 pub mod init;
+pub mod report;
 pub mod rules;
 pub mod scan;

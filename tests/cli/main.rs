@@ -11,4 +11,5 @@ mod corpus;
 mod ingest;
 mod init;
 mod rules;
+mod report;
 mod scan;
