@@ -10,6 +10,6 @@ mod audit;
 mod corpus;
 mod ingest;
 mod init;
-mod rules;
 mod report;
+mod rules;
 mod scan;
