@@ -22,6 +22,14 @@ pub fn write_with(
         .prefix(".offsheet-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
+    // Outputs are shared files, readable like any other file the user writes
+    // (a temporary file is created private).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     fill(tmp.as_file_mut())?;
     tmp.as_file_mut().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
