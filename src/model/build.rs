@@ -221,7 +221,12 @@ fn build_feed(
         let mut reasons = Vec::new();
         for (f, p) in fields.iter().zip(&parsed) {
             let Some(p) = p else { continue };
-            let problem = p.problems.iter().find(|pr| pr.index == i);
+            // Problems are in row order: a binary search, not a scan per row.
+            let problem = p
+                .problems
+                .binary_search_by_key(&i, |pr| pr.index)
+                .ok()
+                .and_then(|at| p.problems.get(at));
             if !f.required {
                 continue;
             }
@@ -294,7 +299,7 @@ fn fill_down(col: &mut ParsedColumn<'_>) -> usize {
     let mut fills = 0;
     let mut last: Option<usize> = None;
     for i in 0..col.values.len() {
-        let has_problem = col.problems.iter().any(|p| p.index == i);
+        let has_problem = col.problems.binary_search_by_key(&i, |p| p.index).is_ok();
         if !col.values.is_null(i) {
             last = Some(i);
         } else if !has_problem && let Some(from) = last {

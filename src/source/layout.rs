@@ -195,7 +195,14 @@ fn no_table_reason(sheet: &Sheet, shapes: &[RowShape]) -> Layout {
 
 /// Words that label a totals row.
 fn is_totals_label(t: &str) -> bool {
-    let l = t.trim().trim_end_matches(':').to_lowercase();
+    let t = t.trim();
+    // Every label below starts with one of these letters and is short: most cells
+    // are ruled out without allocating.
+    let first = t.chars().next().map(|c| c.to_ascii_lowercase());
+    if t.len() > 40 || !matches!(first, Some('t' | 's' | 'g' | 'z' | 'o')) {
+        return false;
+    }
+    let l = t.trim_end_matches(':').to_lowercase();
     const LABELS: [&str; 16] = [
         "total",
         "totals",
