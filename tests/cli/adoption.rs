@@ -290,3 +290,57 @@ fn without_a_ledger_or_a_config_the_commands_say_what_to_do() {
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `tracker`?"), "{err}");
 }
+
+#[test]
+fn a_damaged_ledger_or_a_renamed_key_column_is_a_clear_error() {
+    let s = Story::new();
+    s.week(
+        rows("Order,Date,Status", 1..=3, |_| "placed"),
+        rows("order_id,order_date,status", 1..=2, |_| "placed"),
+    );
+    s.t.write(".offsheet/ledger.sqlite", "this is not a database");
+    let (code, _, err) = s.offsheet(&["adoption", "status"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("ledger.sqlite"), "{err}");
+    assert_eq!(
+        std::fs::read(s.t.join(".offsheet/ledger.sqlite")).unwrap(),
+        b"this is not a database",
+        "left untouched"
+    );
+    // The shadow's key column renamed in the sheet: no silently wrong rate.
+    std::fs::remove_file(s.t.join(".offsheet/ledger.sqlite")).unwrap();
+    s.t.write(
+        "tracker.csv",
+        "Comment,Date,Status\nSO-1,2026-10-01,placed\n",
+    );
+    let (code, _, err) = s.offsheet(&["adoption", "record", "--as-of", "2026-10-05"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("has no column for orders's key order_id now"),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_command_writes_to_an_input_file() {
+    let s = Story::new();
+    s.week(
+        rows("Order,Date,Status", 1..=3, |_| "placed"),
+        rows("order_id,order_date,status", 1..=2, |_| "placed"),
+    );
+    let before = s.checksums();
+    for args in [
+        vec!["scan", "."],
+        vec!["audit"],
+        vec!["ingest", "--out", "out"],
+        vec!["report", "--out", "rep"],
+        vec!["adoption", "record", "--as-of", "2026-10-05"],
+        vec!["adoption", "status"],
+        vec!["adoption", "check", "--min-rate", "0.1"],
+        vec!["adoption", "export"],
+        vec!["decommission", "tracker", "--by", "dana"],
+    ] {
+        let _ = s.offsheet(&args);
+        assert_eq!(s.checksums(), before, "{args:?} changed an input file");
+    }
+}

@@ -225,3 +225,58 @@ fn strict_mode_writes_nothing_when_a_row_is_rejected() {
     let (_, out, _) = run(t.offsheet().args(["scan", ".", "--format", "json"]));
     assert!(!out.contains("out/orders"), "{out}");
 }
+
+#[test]
+fn legacy_workbooks_read_the_same_dates_in_both_date_systems() {
+    // fixtures/legacy/orders.xls and orders_1904.xls hold the same orders, saved
+    // in the 1900 and the 1904 date systems.
+    let t = TestDir::new();
+    let legacy = repo().join("fixtures/legacy");
+    let (code, _, err) = run(t
+        .offsheet()
+        .args(["ingest", "-q"])
+        .arg(&legacy)
+        .args(["--out", "out", "--format", "csv"]));
+    assert_eq!(code, 0, "{err}");
+    let orders = std::fs::read_to_string(t.join("out/orders.csv")).unwrap();
+    let dates = |file: &str| -> Vec<String> {
+        orders
+            .lines()
+            .filter(|l| l.starts_with(file))
+            .map(|l| l.split(',').nth(4).unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(
+        dates("orders.xls,"),
+        ["2026-11-03", "2026-11-04", "2026-11-05"]
+    );
+    assert_eq!(dates("orders_1904.xls,"), dates("orders.xls,"));
+    // Identifiers keep their leading zeros.
+    assert!(orders.contains("orders.xls,Orders,3,0017,"), "{orders}");
+}
+
+#[test]
+fn ingest_is_idempotent() {
+    let t = TestDir::new();
+    for out in ["a", "b"] {
+        let (code, _, err) = run(t
+            .offsheet()
+            .args(["ingest", "-q"])
+            .arg(example())
+            .args(["--out", out, "--format", "csv"]));
+        assert_eq!(code, 0, "{err}");
+    }
+    for table in [
+        "orders",
+        "order_lines",
+        "inventory",
+        "stock_counts",
+        "shipments",
+        "invoices",
+        "rejects",
+    ] {
+        let a = std::fs::read(t.join(&format!("a/{table}.csv"))).unwrap();
+        let b = std::fs::read(t.join(&format!("b/{table}.csv"))).unwrap();
+        assert!(a == b, "{table}.csv differs between two runs");
+    }
+}
