@@ -1,7 +1,7 @@
 //! Reading speed (`cargo bench --bench read`): a 1,000,000-row CSV and a
 //! 200,000-row XLSX (ten columns each), read by offsheet and, in the same run,
 //! by polars' plain CSV reader and calamine's plain cell-by-cell reader.
-//! Prints the best of three runs of each and the ratios. `--rows-csv N` and
+//! Prints the best of five runs of each and the ratios. `--rows-csv N` and
 //! `--rows-xlsx N` change the sizes.
 
 mod data;
@@ -42,7 +42,7 @@ fn main() {
         data::size_mib(&xlsx)
     );
 
-    let polars_csv = data::best_of(3, || {
+    let polars_csv = data::best_of(5, || {
         let df = CsvReadOptions::default()
             .with_has_header(true)
             .try_into_reader_with_file_path(Some(csv.clone()))
@@ -50,16 +50,16 @@ fn main() {
             .expect("polars read");
         black_box(df.height());
     });
-    let ours_csv = data::best_of(3, || {
+    let ours_csv = data::best_of(5, || {
         let f = read_file(&csv, "lines.csv", &opts).expect("offsheet read");
         black_box(f.sheets[0].grid.rows());
     });
-    let ours_csv_tables = data::best_of(3, || {
+    let ours_csv_tables = data::best_of(5, || {
         let f = read_file(&csv, "lines.csv", &opts).expect("offsheet read");
         black_box(analyse(f).tables.len());
     });
 
-    let calamine_xlsx = data::best_of(3, || {
+    let calamine_xlsx = data::best_of(5, || {
         let mut wb: Xlsx<_> = open_workbook(&xlsx).expect("calamine open");
         let range = wb.worksheet_range("Lines").expect("calamine read");
         let mut n = 0usize;
@@ -70,11 +70,11 @@ fn main() {
         }
         black_box(n);
     });
-    let ours_xlsx = data::best_of(3, || {
+    let ours_xlsx = data::best_of(5, || {
         let f = read_file(&xlsx, "lines.xlsx", &opts).expect("offsheet read");
         black_box(f.sheets[0].grid.rows());
     });
-    let ours_xlsx_tables = data::best_of(3, || {
+    let ours_xlsx_tables = data::best_of(5, || {
         let f = read_file(&xlsx, "lines.xlsx", &opts).expect("offsheet read");
         black_box(analyse(f).tables.len());
     });

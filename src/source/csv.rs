@@ -208,8 +208,10 @@ pub fn parse(text: &str, delimiter: u8, usual: u32, threads: usize) -> Result<Pa
         1
     };
     let seams = seams(bytes, n);
+    let sizes = sizes(text, delimiter);
+    let sizes = &sizes;
     let mut chunks: Vec<Result<Chunk, TooLarge>> = if seams.len() <= 2 {
-        vec![parse_chunk(bytes, 0, None, delimiter, usual)]
+        vec![parse_chunk(bytes, 0, None, delimiter, usual, sizes)]
     } else {
         std::thread::scope(|s| {
             let handles: Vec<_> = seams
@@ -217,7 +219,7 @@ pub fn parse(text: &str, delimiter: u8, usual: u32, threads: usize) -> Result<Pa
                 .map(|w| {
                     let (start, end) = (w[0], w[1]);
                     let hint = (end < bytes.len()).then_some(end);
-                    s.spawn(move || parse_chunk(bytes, start, hint, delimiter, usual))
+                    s.spawn(move || parse_chunk(bytes, start, hint, delimiter, usual, sizes))
                 })
                 .collect();
             handles
@@ -236,7 +238,7 @@ pub fn parse(text: &str, delimiter: u8, usual: u32, threads: usize) -> Result<Pa
             (Some(stop), Some(seam)) if stop != seam => {
                 // The guess split a record: parse the rest in one go from the true seam.
                 accepted.push(chunk);
-                accepted.push(parse_chunk(bytes, stop, None, delimiter, usual)?);
+                accepted.push(parse_chunk(bytes, stop, None, delimiter, usual, sizes)?);
                 break;
             }
             (None, Some(_)) => {
@@ -268,19 +270,59 @@ fn seams(bytes: &[u8], n: usize) -> Vec<usize> {
     out
 }
 
+/// How big a file's records and columns are, from its first records, so column
+/// buffers are allocated once instead of growing (and copying) as they fill.
+#[derive(Debug, Clone, Default)]
+struct Sizes {
+    bytes_per_record: f64,
+    /// Each column's share of a record's bytes.
+    shares: Vec<f64>,
+}
+
+fn sizes(text: &str, delimiter: u8) -> Sizes {
+    let sample = sample_of(text);
+    let mut reader = reader_builder(delimiter).from_reader(sample.as_bytes());
+    let mut record = csv::ByteRecord::new();
+    let mut totals: Vec<usize> = Vec::new();
+    let mut records = 0usize;
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        records += 1;
+        if totals.len() < record.len() {
+            totals.resize(record.len(), 0);
+        }
+        for (i, f) in record.iter().enumerate() {
+            totals[i] += f.len();
+        }
+    }
+    let all: usize = totals.iter().sum::<usize>().max(1);
+    Sizes {
+        bytes_per_record: sample.len() as f64 / records.max(1) as f64,
+        shares: totals.iter().map(|&t| t as f64 / all as f64).collect(),
+    }
+}
+
 fn parse_chunk(
     bytes: &[u8],
     start: usize,
     stop_hint: Option<usize>,
     delimiter: u8,
     usual: u32,
+    sizes: &Sizes,
 ) -> Result<Chunk, TooLarge> {
-    // Lines are counted here, not taken from the csv crate, whose positions
-    // point at the end of the previous record (before any blank lines).
-    let mut line = 1 + memchr::memchr_iter(b'\n', &bytes[..start]).count() as u32;
-    let mut counted_to = start;
-    let mut reader = reader_builder(delimiter).from_reader(&bytes[start..]);
-    let mut record = csv::ByteRecord::new();
+    use csv_core::ReadRecordResult as R;
+    let span = stop_hint.unwrap_or(bytes.len()).saturating_sub(start);
+    let rows_guess = (span as f64 / sizes.bytes_per_record.max(1.0) * 1.05) as usize + 16;
+    // Each record's start, for its line number: after the previous record's line
+    // end and any blank lines (a quoted field may hold line ends of its own).
+    let mut starts: Vec<usize> = Vec::with_capacity(rows_guess);
+    let mut core = csv_core::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .double_quote(true)
+        .build();
+    let mut input = &bytes[start..];
+    let mut consumed = start;
+    let mut out = vec![0u8; 4096];
+    let mut ends = vec![0usize; 64];
     let mut chunk = Chunk {
         columns: Vec::new(),
         rows: 0,
@@ -289,15 +331,26 @@ fn parse_chunk(
         stopped_at: None,
     };
     loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            // The csv parser only fails on I/O or UTF-8, neither possible on a
-            // byte slice; treat it as the end of the data.
-            Err(_) => break,
+        let mut at = consumed;
+        let (mut outlen, mut endlen) = (0usize, 0usize);
+        let got = loop {
+            let (res, nin, nout, nend) =
+                core.read_record(input, &mut out[outlen..], &mut ends[endlen..]);
+            input = &input[nin..];
+            consumed += nin;
+            outlen += nout;
+            endlen += nend;
+            match res {
+                R::InputEmpty => continue,
+                R::OutputFull => out.resize(out.len() * 2, 0),
+                R::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+                R::Record => break true,
+                R::End => break false,
+            }
+        };
+        if !got {
+            break;
         }
-        let Some(pos) = record.position() else { break };
-        let mut at = start + pos.byte() as usize;
         while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
             at += 1;
         }
@@ -308,74 +361,79 @@ fn parse_chunk(
             break;
         }
         let row = chunk.rows;
-        let fields = record.len();
-        if fields > chunk.columns.len() {
-            chunk.columns.resize_with(fields, || ColumnBuilder {
-                buf: Vec::new(),
-                ends: vec![0; row],
-            });
+        if endlen > chunk.columns.len() {
+            let have = chunk.columns.len();
+            chunk.columns.extend((have..endlen).map(|i| {
+                let share = sizes.shares.get(i).copied().unwrap_or(0.0);
+                let mut c = ColumnBuilder {
+                    buf: Vec::with_capacity((span as f64 * share * 1.1) as usize + 64),
+                    ends: Vec::with_capacity(rows_guess.max(row)),
+                };
+                c.ends.resize(row, 0);
+                c
+            }));
         }
+        let mut prev = 0;
         for (c, column) in chunk.columns.iter_mut().enumerate() {
-            if let Some(field) = record.get(c) {
-                column.buf.extend_from_slice(field);
+            if let Some(&end) = ends[..endlen].get(c) {
+                column.buf.extend_from_slice(&out[prev..end]);
+                prev = end;
             }
             let end = u32::try_from(column.buf.len()).map_err(|_| TooLarge)?;
             column.ends.push(end);
         }
-        if fields as u32 != usual {
-            chunk.ragged.push((row as u32, fields as u32));
+        if endlen as u32 != usual {
+            chunk.ragged.push((row as u32, endlen as u32));
         }
-        if at > counted_to {
-            line += memchr::memchr_iter(b'\n', &bytes[counted_to..at]).count() as u32;
-            counted_to = at;
-        }
-        chunk.lines.push(line);
+        starts.push(at);
         chunk.rows += 1;
     }
+    chunk.lines = line_numbers(bytes, start, &starts);
     Ok(chunk)
+}
+
+/// The 1-based line each record starts on, from one pass over the line ends.
+fn line_numbers(bytes: &[u8], start: usize, starts: &[usize]) -> Vec<u32> {
+    let mut line = 1 + memchr::memchr_iter(b'\n', &bytes[..start]).count() as u32;
+    let end = starts.last().copied().unwrap_or(start).min(bytes.len());
+    let mut newlines = memchr::memchr_iter(b'\n', &bytes[start..end])
+        .map(|p| p + start)
+        .peekable();
+    let mut out = Vec::with_capacity(starts.len());
+    for &at in starts {
+        while newlines.next_if(|&p| p < at).is_some() {
+            line += 1;
+        }
+        out.push(line);
+    }
+    out
 }
 
 fn merge(chunks: Vec<Chunk>) -> Result<Parsed, TooLarge> {
     let width = chunks.iter().map(|c| c.columns.len()).max().unwrap_or(0);
     let total_rows: usize = chunks.iter().map(|c| c.rows).sum();
-    let mut columns: Vec<Option<TextColumn>> = (0..width).map(|_| None).collect();
+    let mut columns: Vec<TextColumn> = (0..width).map(|_| TextColumn::default()).collect();
     let mut lines = Vec::with_capacity(total_rows);
     let mut ragged = Vec::new();
     let mut offset = 0u32;
     for chunk in chunks {
         let mut parts = chunk.columns.into_iter();
         for column in columns.iter_mut() {
-            let part = match parts.next() {
+            match parts.next() {
+                // The bytes are slices of a &str cut only at ASCII delimiters,
+                // quotes and line ends, so they are UTF-8; checked all the same.
                 Some(b) => {
                     let text = String::from_utf8(b.buf).map_err(|_| TooLarge)?;
-                    TextColumn::from_parts(text, b.ends)
+                    column.append(TextColumn::from_parts(text, b.ends));
                 }
-                None => {
-                    let mut empty = TextColumn::default();
-                    empty.pad(chunk.rows);
-                    empty
-                }
-            };
-            match column {
-                None => {
-                    let mut first = TextColumn::default();
-                    first.pad(offset as usize);
-                    first.append(&part).map_err(|_| TooLarge)?;
-                    *column = Some(first);
-                }
-                Some(c) => c.append(&part).map_err(|_| TooLarge)?,
+                None => column.pad(chunk.rows),
             }
         }
         lines.extend_from_slice(&chunk.lines);
         ragged.extend(chunk.ragged.into_iter().map(|(r, n)| (r + offset, n)));
         offset += chunk.rows as u32;
     }
-    let grid = Grid::from_columns(
-        columns
-            .into_iter()
-            .map(|c| Column::Text(c.unwrap_or_default()))
-            .collect(),
-    );
+    let grid = Grid::from_columns(columns.into_iter().map(Column::Text).collect());
     Ok(Parsed {
         grid,
         lines,
@@ -502,7 +560,7 @@ mod tests {
         // A seam forced into a quoted field is detected and repaired.
         let bytes = text.as_bytes();
         let inside = text.find("multi\nline").unwrap() + 6;
-        let chunk = parse_chunk(bytes, 0, Some(inside), b',', 3).unwrap();
+        let chunk = parse_chunk(bytes, 0, Some(inside), b',', 3, &Sizes::default()).unwrap();
         assert_ne!(chunk.stopped_at, Some(inside));
     }
 }

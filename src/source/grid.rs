@@ -81,9 +81,19 @@ enum Slot {
     Error(CellErrorKind),
 }
 
-/// A column of CSV text: every cell is text (empty text is an empty cell).
+/// A column of CSV text: every cell is text (empty text is an empty cell). Its
+/// cells sit back to back in one buffer per part; a file parsed in chunks on
+/// several threads keeps a part per chunk rather than copying them together.
 #[derive(Debug, Clone, Default)]
 pub struct TextColumn {
+    parts: Vec<Part>,
+    len: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Part {
+    /// Column row of the part's first cell.
+    first_row: usize,
     buf: String,
     ends: Vec<u32>,
 }
@@ -106,41 +116,90 @@ pub enum Column {
 pub struct ColumnTooLarge;
 
 impl TextColumn {
-    pub fn with_capacity(rows: usize, bytes: usize) -> TextColumn {
-        TextColumn {
-            buf: String::with_capacity(bytes),
-            ends: Vec::with_capacity(rows),
-        }
-    }
-
     /// A column from its text and the end offset of each cell. Offsets past the
     /// text or not on a character boundary read back as empty cells.
     pub fn from_parts(buf: String, ends: Vec<u32>) -> TextColumn {
-        TextColumn { buf, ends }
+        let len = ends.len();
+        TextColumn {
+            parts: vec![Part {
+                first_row: 0,
+                buf,
+                ends,
+            }],
+            len,
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len == 0
+    }
+
+    fn last_part(&mut self) -> &mut Part {
+        if self.parts.is_empty() {
+            self.parts.push(Part::default());
+        }
+        let last = self.parts.len() - 1;
+        &mut self.parts[last]
     }
 
     pub fn push(&mut self, value: &str) -> Result<(), ColumnTooLarge> {
-        self.buf.push_str(value);
-        let end = u32::try_from(self.buf.len()).map_err(|_| ColumnTooLarge)?;
-        self.ends.push(end);
+        let part = self.last_part();
+        part.buf.push_str(value);
+        let end = u32::try_from(part.buf.len()).map_err(|_| ColumnTooLarge)?;
+        part.ends.push(end);
+        self.len += 1;
         Ok(())
     }
 
     /// Appends `n` empty cells.
     pub fn pad(&mut self, n: usize) {
-        let end = self.ends.last().copied().unwrap_or(0);
-        self.ends.extend(std::iter::repeat_n(end, n));
+        let part = self.last_part();
+        let end = part.ends.last().copied().unwrap_or(0);
+        part.ends.extend(std::iter::repeat_n(end, n));
+        self.len += n;
     }
 
     pub fn get(&self, row: usize) -> &str {
+        let part = match self.parts.as_slice() {
+            [only] => only,
+            parts => {
+                let i = parts.partition_point(|p| p.first_row <= row);
+                match i.checked_sub(1).and_then(|i| parts.get(i)) {
+                    Some(p) => p,
+                    None => return "",
+                }
+            }
+        };
+        part.get(row - part.first_row)
+    }
+
+    /// Whether any cell holds this byte (a fast test before a cell-by-cell look).
+    pub fn contains_byte(&self, b: u8) -> bool {
+        self.parts
+            .iter()
+            .any(|p| memchr::memchr(b, p.buf.as_bytes()).is_some())
+    }
+
+    /// Appends another column's cells after this one's, without copying them:
+    /// a column parsed in chunks keeps one part per chunk.
+    pub fn append(&mut self, other: TextColumn) {
+        for mut part in other.parts {
+            if part.ends.is_empty() {
+                continue;
+            }
+            part.first_row = self.len;
+            self.len += part.ends.len();
+            self.parts.push(part);
+        }
+    }
+}
+
+impl Part {
+    fn get(&self, row: usize) -> &str {
         let Some(&end) = self.ends.get(row) else {
             return "";
         };
@@ -149,15 +208,6 @@ impl TextColumn {
             None => 0,
         };
         self.buf.get(start as usize..end as usize).unwrap_or("")
-    }
-
-    /// Appends another column's cells after this one's.
-    pub fn append(&mut self, other: &TextColumn) -> Result<(), ColumnTooLarge> {
-        let base = u32::try_from(self.buf.len()).map_err(|_| ColumnTooLarge)?;
-        u32::try_from(self.buf.len() + other.buf.len()).map_err(|_| ColumnTooLarge)?;
-        self.buf.push_str(&other.buf);
-        self.ends.extend(other.ends.iter().map(|e| e + base));
-        Ok(())
     }
 }
 
@@ -214,6 +264,33 @@ impl CellColumn {
 }
 
 impl Column {
+    /// Visits every stored cell in row order (faster than `get` row by row).
+    pub fn for_each<'a>(&'a self, mut f: impl FnMut(usize, CellRef<'a>)) {
+        match self {
+            Column::Text(c) => {
+                for part in &c.parts {
+                    let mut start = 0usize;
+                    for (i, &end) in part.ends.iter().enumerate() {
+                        let end = end as usize;
+                        let text = part.buf.get(start..end).unwrap_or("");
+                        start = end;
+                        let cell = if text.is_empty() {
+                            CellRef::Empty
+                        } else {
+                            CellRef::Text(text)
+                        };
+                        f(part.first_row + i, cell);
+                    }
+                }
+            }
+            Column::Cells(c) => {
+                for row in 0..c.len() {
+                    f(row, c.get(row));
+                }
+            }
+        }
+    }
+
     pub fn get(&self, row: usize) -> CellRef<'_> {
         match self {
             Column::Text(c) => match c.get(row) {
@@ -397,8 +474,11 @@ mod tests {
         assert_eq!(c.get(9), "");
         let mut d = TextColumn::default();
         d.push("x").unwrap();
-        c.append(&d).unwrap();
-        assert_eq!(c.get(5), "x");
+        d.push("y").unwrap();
+        c.append(d);
+        assert_eq!((c.len(), c.get(5), c.get(6), c.get(7)), (7, "x", "y", ""));
+        c.pad(1);
+        assert_eq!((c.len(), c.get(7)), (8, ""));
     }
 
     #[test]

@@ -178,6 +178,12 @@ fn error_cells(sheet: &Sheet) -> (usize, Vec<String>) {
         let Some(column) = grid.column(col) else {
             continue;
         };
+        // Error text starts with '#': a text column without one has none.
+        if let super::grid::Column::Text(t) = column
+            && !t.contains_byte(b'#')
+        {
+            continue;
+        }
         for row in 0..column.len() {
             let is_error = match column.get(row) {
                 CellRef::Error(_) => true,
@@ -300,8 +306,12 @@ fn mixed_date_formats(sheet: &Sheet, region: &TableRegion) -> Option<Hazard> {
             continue;
         }
         let mut shapes: Vec<&'static str> = Vec::new();
-        for &row in &region.data_rows {
-            let shape = match column.get(row as usize) {
+        let is_data = data_row_marks(region, grid.rows());
+        column.for_each(|row, cell| {
+            if !is_data.get(row).copied().unwrap_or(false) {
+                return;
+            }
+            let shape = match cell {
                 CellRef::DateTime(_) => Some("date cell"),
                 CellRef::Text(t) => date_shape(t),
                 _ => None,
@@ -311,7 +321,7 @@ fn mixed_date_formats(sheet: &Sheet, region: &TableRegion) -> Option<Hazard> {
             {
                 shapes.push(s);
             }
-        }
+        });
         if shapes.len() > 1 {
             let name = if c.header.is_empty() {
                 super::a1::column_letter(c.col)
@@ -330,6 +340,17 @@ fn mixed_date_formats(sheet: &Sheet, region: &TableRegion) -> Option<Hazard> {
             Some(details.join("; ")),
         )
     })
+}
+
+/// A flag per grid row: whether it is one of the table's data rows.
+fn data_row_marks(region: &TableRegion, rows: usize) -> Vec<bool> {
+    let mut marks = vec![false; rows];
+    for &r in &region.data_rows {
+        if let Some(m) = marks.get_mut(r as usize) {
+            *m = true;
+        }
+    }
+    marks
 }
 
 /// The layout of text that looks like a date: "yyyy-mm-dd", "d/m/y", "d.m.y",

@@ -197,12 +197,12 @@ fn no_table_reason(sheet: &Sheet, shapes: &[RowShape]) -> Layout {
 fn is_totals_label(t: &str) -> bool {
     let t = t.trim();
     // Every label below starts with one of these letters and is short: most cells
-    // are ruled out without allocating.
-    let first = t.chars().next().map(|c| c.to_ascii_lowercase());
-    if t.len() > 40 || !matches!(first, Some('t' | 's' | 'g' | 'z' | 'o')) {
+    // are ruled out at once, and none allocates.
+    let first = t.as_bytes().first().map(u8::to_ascii_lowercase);
+    if t.len() > 40 || !matches!(first, Some(b't' | b's' | b'g' | b'z' | b'o')) {
         return false;
     }
-    let l = t.trim_end_matches(':').to_lowercase();
+    let t = t.trim_end_matches(':');
     const LABELS: [&str; 16] = [
         "total",
         "totals",
@@ -221,10 +221,17 @@ fn is_totals_label(t: &str) -> bool {
         "sous-total",
         "overall total",
     ];
-    LABELS.contains(&l.as_str())
-        || ["total ", "subtotal ", "grand total ", "totals "]
-            .iter()
-            .any(|p| l.starts_with(p) && l.len() < 40)
+    const PREFIXES: [&str; 4] = ["total ", "subtotal ", "grand total ", "totals "];
+    let same = |a: &str, b: &str| {
+        a.len() == b.len()
+            && (a.eq_ignore_ascii_case(b) || (!a.is_ascii() && a.to_lowercase() == b))
+    };
+    LABELS.iter().any(|l| same(t, l))
+        || PREFIXES.iter().any(|p| {
+            t.len() > p.len()
+                && t.get(..p.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(p))
+        })
 }
 
 fn is_totals_row(sheet: &Sheet, row: usize) -> bool {
@@ -265,17 +272,44 @@ fn is_totals_row(sheet: &Sheet, row: usize) -> bool {
     false
 }
 
+/// Per row: whether it is blank, and whether one of its cells reads as a totals
+/// label. Computed column by column, which is far cheaper than row by row.
+fn row_flags(grid: &Grid) -> (Vec<bool>, Vec<bool>) {
+    let n = grid.rows();
+    let mut blank = vec![true; n];
+    let mut label = vec![false; n];
+    for c in 0..grid.cols() {
+        let Some(column) = grid.column(c) else {
+            continue;
+        };
+        column.for_each(|row, cell| {
+            if row >= n || cell.is_empty() {
+                return;
+            }
+            blank[row] = false;
+            if let CellRef::Text(t) = cell
+                && is_totals_label(t)
+            {
+                label[row] = true;
+            }
+        });
+    }
+    (blank, label)
+}
+
 fn classify_rows(sheet: &Sheet, region: &mut TableRegion, header_width: usize) {
     let grid = &sheet.grid;
+    let (blank, label) = row_flags(grid);
     let mut pending_blank = Vec::new();
     let mut after_gap = false;
     for row in region.header_row + 1..grid.rows() {
-        if grid.row_is_blank(row) {
+        if blank[row] {
             pending_blank.push(row as u32);
             after_gap = true;
             continue;
         }
-        if is_totals_row(sheet, row) {
+        let candidate = label[row] || sheet.row_has_formula(row as u32);
+        if candidate && is_totals_row(sheet, row) {
             region.blank_rows.append(&mut pending_blank);
             region.totals_rows.push(row as u32);
             continue;
@@ -418,5 +452,35 @@ pub fn fill_merged(sheet: &mut Sheet, region: &mut TableRegion) {
             }
         }
         region.fills.push(Fill { merge: m, rows });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_labels_in_several_languages_and_cases() {
+        for label in [
+            "Total",
+            "TOTAL:",
+            "Grand Total",
+            "Subtotal EUR",
+            "Summe",
+            "Total général",
+            "Zwischensumme",
+            " totals ",
+        ] {
+            assert!(is_totals_label(label), "{label}");
+        }
+        for text in [
+            "Totally fine tent",
+            "shipped",
+            "SO-1042",
+            "Sum of parts of a very long description that goes on",
+            "Totaled",
+        ] {
+            assert!(!is_totals_label(text), "{text}");
+        }
     }
 }

@@ -45,23 +45,24 @@ pub fn read_file(path: &Path, display: &str, opts: &ReadOptions) -> Result<Sourc
             reason: format!("{} GiB is over the 8 GiB a file may have", meta.len() >> 30),
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Io {
+    let bytes = FileBytes::open(path, meta.len()).map_err(|e| ReadError::Io {
         file: display.into(),
         reason: e.to_string(),
     })?;
+    let bytes: &[u8] = &bytes;
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or_default()
         .to_string();
-    if let Some(reason) = not_a_spreadsheet(&bytes) {
+    if let Some(reason) = not_a_spreadsheet(bytes) {
         return Err(ReadError::NotASpreadsheet {
             file: display.into(),
             reason: reason.into(),
         });
     }
-    let kind = detect_kind(&bytes, &ext);
-    guarded(display, || read_bytes(&bytes, kind, &ext, display, opts)).map(|(sheets, text)| {
+    let kind = detect_kind(bytes, &ext);
+    guarded(display, || read_bytes(bytes, kind, &ext, display, opts)).map(|(sheets, text)| {
         SourceFile {
             path: path.to_path_buf(),
             display: display.to_string(),
@@ -73,6 +74,40 @@ pub fn read_file(path: &Path, display: &str, opts: &ReadOptions) -> Result<Sourc
 }
 
 type Read = (Vec<super::Sheet>, Option<super::TextFormat>);
+
+/// Files above this size are mapped into memory rather than copied.
+const MAP_MIN_BYTES: u64 = 1 << 20;
+
+/// A file's bytes: mapped read-only for large files (no copy), read otherwise.
+enum FileBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl FileBytes {
+    fn open(path: &Path, len: u64) -> std::io::Result<FileBytes> {
+        if len >= MAP_MIN_BYTES {
+            let file = std::fs::File::open(path)?;
+            // SAFETY: the map is read-only and offsheet never writes input files.
+            // Another program truncating the file while it is read could still
+            // fault; that is the same contract polars' own CSV reader works under.
+            if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+                return Ok(FileBytes::Mapped(map));
+            }
+        }
+        std::fs::read(path).map(FileBytes::Read)
+    }
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(m) => m,
+            FileBytes::Read(v) => v,
+        }
+    }
+}
 
 fn read_bytes(
     bytes: &[u8],

@@ -165,7 +165,7 @@ fn read_xlsx(
         let mut formulas = Vec::new();
         let hidden = std::thread::scope(|s| {
             let path = paths.get(&meta.name).cloned();
-            let scan = s.spawn(move || path.and_then(|p| xml_extras::xlsx_hidden(bytes, &p)));
+            let scan = s.spawn(move || path.and_then(|p| xml_extras::xlsx_extras(bytes, &p)));
             let cells = read_xlsx_cells(wb, &meta.name, is_1904, &mut builder, &mut formulas);
             (cells, scan.join().ok().flatten())
         });
@@ -183,20 +183,19 @@ fn read_xlsx(
         sheet.date1904 = is_1904;
         formulas.sort_by_key(|f: &FormulaCell| (f.row, f.col));
         sheet.formulas = formulas;
-        // Merged areas are extras: a sheet whose merge list is broken still has
-        // readable cells, and says the check was not made.
-        match wb.merge_cells_by_sheet_name(&meta.name) {
-            Ok(merges) => sheet.merges = merges.iter().map(merge_of).collect(),
-            Err(_) if meta.typ == SheetType::WorkSheet => sheet.unchecked.push("merged_cells"),
-            Err(_) => {}
-        }
+        // Hidden rows and columns and merged areas come from a scan of the sheet
+        // part beside calamine's read; a part that cannot be scanned still has
+        // readable cells, and says the checks were not made.
         match hidden {
-            Some((rows, cols)) => {
-                sheet.hidden_rows = rows;
-                sheet.hidden_cols = cols;
+            Some(extras) => {
+                sheet.hidden_rows = extras.hidden_rows;
+                sheet.hidden_cols = extras.hidden_cols;
+                sheet.merges = extras.merges;
             }
             None if meta.typ == SheetType::WorkSheet => {
-                sheet.unchecked.extend(["hidden_rows", "hidden_columns"]);
+                sheet
+                    .unchecked
+                    .extend(["hidden_rows", "hidden_columns", "merged_cells"]);
             }
             None => {}
         }
@@ -399,4 +398,59 @@ where
         sheets.push(sheet);
     }
     Ok(sheets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Merged areas come from a substring scan of the sheet part (calamine's own
+    /// lookup parses the whole sheet again); on every corpus workbook that
+    /// calamine can read, both give the same areas.
+    #[test]
+    fn merged_areas_agree_with_calamine_on_the_corpus() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        if !root.is_dir() {
+            eprintln!("skipped: {} is absent", root.display());
+            return;
+        }
+        let mut compared = 0;
+        for entry in walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let p = entry.path();
+            if !matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("xlsx" | "xlsm")
+            ) {
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(p) else {
+                continue;
+            };
+            let Ok(mut wb) = Xlsx::new(Cursor::new(bytes.as_slice())) else {
+                continue;
+            };
+            let paths = xml_extras::xlsx_sheet_paths(&bytes).unwrap_or_default();
+            for name in wb.sheet_names() {
+                let Ok(theirs) = wb.merge_cells_by_sheet_name(&name) else {
+                    continue;
+                };
+                let Some(ours) = paths
+                    .get(&name)
+                    .and_then(|part| xml_extras::xlsx_extras(&bytes, part))
+                else {
+                    continue;
+                };
+                let mut theirs: Vec<Merge> = theirs.iter().map(merge_of).collect();
+                let mut ours = ours.merges;
+                theirs.sort_by_key(|m| (m.first_row, m.first_col));
+                ours.sort_by_key(|m| (m.first_row, m.first_col));
+                assert_eq!(ours, theirs, "{} › {name}", p.display());
+                compared += 1;
+            }
+        }
+        assert!(compared > 50, "only {compared} sheets compared");
+    }
 }

@@ -101,15 +101,72 @@ pub fn xlsx_sheet_paths(bytes: &[u8]) -> Option<HashMap<String, String>> {
     Some(out)
 }
 
-/// Hidden rows (0-based) and hidden columns (0-based) of one xlsx sheet part.
-/// Only the tags that carry `hidden="1"` are looked at, so the cost is one
-/// inflate and one substring search.
-pub fn xlsx_hidden(bytes: &[u8], path: &str) -> Option<(Vec<u32>, Vec<u32>)> {
+/// What the cells of an xlsx sheet part do not say: its hidden rows and
+/// columns (0-based) and its merged areas.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SheetExtras {
+    pub hidden_rows: Vec<u32>,
+    pub hidden_cols: Vec<u32>,
+    pub merges: Vec<Merge>,
+}
+
+/// Reads a sheet part's extras with substring searches only (no XML parse of
+/// the cells): one inflate, run beside calamine's read of the cells.
+pub fn xlsx_extras(bytes: &[u8], path: &str) -> Option<SheetExtras> {
     let xml = read_part(bytes, path)?;
+    let (hidden_rows, hidden_cols) = hidden(&xml);
+    Some(SheetExtras {
+        hidden_rows,
+        hidden_cols,
+        merges: merges(&xml),
+    })
+}
+
+/// `<mergeCell ref="A1:H1"/>` elements, which Excel writes after the cells.
+fn merges(xml: &[u8]) -> Vec<Merge> {
+    let mut out = Vec::new();
+    // The opening tag, searched from the end (the list follows the cells); the
+    // closing tag `</mergeCells>` is skipped.
+    let opening = memchr::memmem::rfind_iter(xml, b"mergeCells").find_map(|at| {
+        let lt = memchr::memrchr(b'<', &xml[..at])?;
+        (xml.get(lt + 1) != Some(&b'/')).then_some(lt)
+    });
+    let Some(from) = opening else {
+        return out;
+    };
+    let block = &xml[from..];
+    for at in memchr::memmem::find_iter(block, b"mergeCell ") {
+        let tag_end = memchr::memchr(b'>', &block[at..]).map_or(block.len(), |e| at + e);
+        let tag = &block[at..tag_end];
+        let Some(r) = memchr::memmem::find(tag, b"ref=\"") else {
+            continue;
+        };
+        let value = &tag[r + 5..];
+        let value = &value[..memchr::memchr(b'"', value).unwrap_or(value.len())];
+        let Ok(text) = std::str::from_utf8(value) else {
+            continue;
+        };
+        let (a, b) = text.split_once(':').unwrap_or((text, text));
+        if let (Some((c1, r1)), Some((c2, r2))) =
+            (super::a1::parse_cell(a), super::a1::parse_cell(b))
+        {
+            out.push(Merge {
+                first_row: r1.min(r2) - 1,
+                first_col: c1.min(c2),
+                last_row: r1.max(r2) - 1,
+                last_col: c1.max(c2),
+            });
+        }
+    }
+    out
+}
+
+/// Rows and columns whose tags carry `hidden="1"`.
+fn hidden(xml: &[u8]) -> (Vec<u32>, Vec<u32>) {
     let mut rows = Vec::new();
     let mut cols = Vec::new();
     for needle in [&b"hidden=\"1\""[..], b"hidden=\"true\""] {
-        for at in memchr::memmem::find_iter(&xml, needle) {
+        for at in memchr::memmem::find_iter(xml, needle) {
             let Some(open) = memchr::memrchr(b'<', &xml[..at]) else {
                 continue;
             };
@@ -147,7 +204,7 @@ pub fn xlsx_hidden(bytes: &[u8], path: &str) -> Option<(Vec<u32>, Vec<u32>)> {
     rows.dedup();
     cols.sort_unstable();
     cols.dedup();
-    Some((rows, cols))
+    (rows, cols)
 }
 
 fn number_attr(tag: &[u8], key: &[u8]) -> Option<u32> {
@@ -262,4 +319,25 @@ pub fn ods_extras(bytes: &[u8]) -> Option<Vec<OdsExtras>> {
         buf.clear();
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_and_hidden_parts_from_sheet_xml() {
+        let xml = br#"<worksheet><cols><col min="3" max="4" hidden="1" width="0"/></cols><sheetData>
+<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="5" hidden="1"><c r="A5"><v>1</v></c></row>
+</sheetData><mergeCells count="2"><mergeCell ref="A1:H1"/><mergeCell ref="B4:B6"/></mergeCells></worksheet>"#;
+        let (rows, cols) = hidden(xml);
+        assert_eq!((rows, cols), (vec![4], vec![2, 3]));
+        let m: Vec<String> = merges(xml).iter().map(Merge::a1).collect();
+        assert_eq!(m, ["A1:H1", "B4:B6"]);
+        // With a namespace prefix, as some producers write.
+        let prefixed = br#"<x:sheetData/><x:mergeCells><x:mergeCell ref="A2:K2" /></x:mergeCells>"#;
+        let m: Vec<String> = merges(prefixed).iter().map(Merge::a1).collect();
+        assert_eq!(m, ["A2:K2"]);
+        assert!(merges(b"<worksheet><sheetData/></worksheet>").is_empty());
+    }
 }
