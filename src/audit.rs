@@ -34,7 +34,9 @@ pub fn run(
     opts: ReadOptions,
     quiet: bool,
 ) -> Result<Audit, ConfigErrors> {
+    let clock = Stopwatch::start();
     let inventory = inventory::read_all(&roots(paths, config), opts, quiet);
+    clock.lap("read and detect tables");
     run_on(inventory, settings, config)
 }
 
@@ -54,6 +56,7 @@ pub fn run_on(
     settings: &Settings,
     config: Option<&Config>,
 ) -> Result<Audit, ConfigErrors> {
+    let clock = Stopwatch::start();
     let (plan, drift, notes) = match config {
         Some(c) => {
             let p = config::plan::plan(c, &mut inventory)?;
@@ -61,7 +64,9 @@ pub fn run_on(
         }
         None => (plan::auto(&inventory), Vec::new(), Vec::new()),
     };
+    clock.lap("map");
     let mut canonical = build::build(&inventory, &plan);
+    clock.lap("canonical tables");
     canonical.cell_findings.extend(drift);
     canonical.notes.extend(notes);
     if let Some(c) = config {
@@ -76,7 +81,8 @@ pub fn run_on(
     }
     let ctx = Context::new(&canonical, settings);
     let as_of = ctx.as_of;
-    let outcome = rules::run(&ctx);
+    let outcome = rules::run_timed(&ctx, clock.enabled());
+    clock.lap("rules");
     Ok(Audit {
         inventory,
         plan,
@@ -85,4 +91,42 @@ pub fn run_on(
         as_of,
         configured: config.is_some(),
     })
+}
+
+/// Stage timings on stderr when `OFFSHEET_TIMINGS` is set, for finding where a
+/// long audit spends its time.
+struct Stopwatch {
+    started: Option<std::cell::Cell<std::time::Instant>>,
+}
+
+impl Stopwatch {
+    fn start() -> Stopwatch {
+        Stopwatch {
+            started: std::env::var_os("OFFSHEET_TIMINGS")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        }
+    }
+
+    fn enabled(&self) -> bool {
+        self.started.is_some()
+    }
+
+    fn lap(&self, what: &str) {
+        if let Some(t) = &self.started {
+            // Peak memory so far (Linux), to see which stage sets it.
+            let peak = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find(|l| l.starts_with("VmHWM:"))
+                        .map(str::to_string)
+                })
+                .unwrap_or_default();
+            eprintln!(
+                "timing: {what}: {:.3}s {peak}",
+                t.get().elapsed().as_secs_f64()
+            );
+            t.set(std::time::Instant::now());
+        }
+    }
 }

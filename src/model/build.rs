@@ -264,19 +264,21 @@ fn build_feed(
             });
         }
     }
-    let frame = super::frame::frame(&super::frame::Kept {
-        sheet,
-        region,
-        rp,
-        feed,
-        entity,
-        source: info.id,
-        rows: &rows,
-        fields: &fields,
-        parsed: &parsed,
-        display: &display,
-        keep: &keep,
-    });
+    let frame = super::frame::frame(
+        &super::frame::Kept {
+            sheet,
+            region,
+            rp,
+            feed,
+            entity,
+            source: info.id,
+            rows: &rows,
+            fields: &fields,
+            display: &display,
+            keep: &keep,
+        },
+        parsed,
+    );
     let mut findings = state.findings;
     findings.extend(unmapped_required(info, &fields));
     if state.fills > 0 {

@@ -108,6 +108,12 @@ pub fn read_column<'a>(
         })
     };
     let (day_order, mark, decision) = match field.ty {
+        // Only slash and dot dates (d/m/y, m/d/y, d.m.y) need the day order decided.
+        FieldType::Date | FieldType::DateTime
+            if !column.is_some_and(|c| c.may_contain(b'/') || c.may_contain(b'.')) =>
+        {
+            (DayOrder::MonthFirst, DecimalMark::Point, None)
+        }
         FieldType::Date | FieldType::DateTime => {
             let d = decide_day_order(texts());
             // The decision matters only where numeric dates could be read both ways.
@@ -119,6 +125,10 @@ pub fn read_column<'a>(
             });
             let note = matters.then(|| format!("{}: {}", field.name, d.evidence));
             (d.order, DecimalMark::Point, note)
+        }
+        // A column with no comma in any cell reads with a point: skip the vote.
+        FieldType::Int | FieldType::Decimal if !column.is_some_and(|c| c.may_contain(b',')) => {
+            (DayOrder::MonthFirst, DecimalMark::Point, None)
         }
         FieldType::Int | FieldType::Decimal => {
             let d = decide_decimal_mark(texts());
@@ -219,7 +229,7 @@ impl CellReader {
                     None,
                 );
             }
-            CellRef::Text(t) => Cow::Borrowed(t.trim()),
+            CellRef::Text(t) => Cow::Borrowed(crate::source::grid::trimmed(t)),
             other => Cow::Owned(raw_text(other)),
         };
         match self.ty {
@@ -250,7 +260,11 @@ impl CellReader {
             CellRef::Empty => return Read::Empty,
             CellRef::Error(e) => return error_read(e),
             CellRef::Text(t) if is_null_marker(t) => return Read::Empty,
-            CellRef::Text(t) => parse_int(t, self.mark),
+            // Plain digits are most cells: read them without the full parser.
+            CellRef::Text(t) => match crate::source::grid::trimmed(t).parse::<i64>() {
+                Ok(v) => Ok(v),
+                Err(_) => parse_int(t, self.mark),
+            },
             CellRef::Number(n) => int_from_f64(n),
             CellRef::Bool(_) | CellRef::DateTime(_) | CellRef::Duration(_) => {
                 return Read::Problem(Category::InvalidType, "not a whole number".into(), None);
@@ -283,7 +297,10 @@ impl CellReader {
             CellRef::Empty => return Read::Empty,
             CellRef::Error(e) => return error_read(e),
             CellRef::Text(t) if is_null_marker(t) => return Read::Empty,
-            CellRef::Text(t) => parse_decimal(t, self.mark),
+            CellRef::Text(t) => match plain_decimal(crate::source::grid::trimmed(t), self.mark) {
+                Some(m) => return self.check_decimal(m),
+                None => parse_decimal(t, self.mark),
+            },
             CellRef::Number(n) => {
                 parse::decimal_from_f64(n).ok_or_else(|| parse::ParseFail::new("not a number"))
             }
@@ -293,13 +310,18 @@ impl CellReader {
         };
         match parsed {
             Ok(d) => match to_mantissa(d) {
-                Some(m) if m < 0 && self.field == "unit_price" => {
-                    Read::Problem(Category::InvalidValue, "a negative price".into(), Some(m))
-                }
-                Some(m) => Read::Value(m),
+                Some(m) => self.check_decimal(m),
                 None => Read::Problem(Category::InvalidType, "amount out of range".into(), None),
             },
             Err(e) => Read::Problem(Category::InvalidType, e.reason, None),
+        }
+    }
+
+    fn check_decimal(&self, m: i128) -> Read<i128> {
+        if m < 0 && self.field == "unit_price" {
+            Read::Problem(Category::InvalidValue, "a negative price".into(), Some(m))
+        } else {
+            Read::Value(m)
         }
     }
 
@@ -362,6 +384,53 @@ impl CellReader {
             Err(e) => Read::Problem(Category::InvalidType, e.reason, None),
         }
     }
+}
+
+/// "123", "-12.5", "0.125": the plain form most cells hold, read straight into a
+/// mantissa at the canonical scale without allocating. `None` for anything else
+/// (thousands separators, currency, parentheses, more places than the scale),
+/// which the full parser reads.
+pub fn plain_decimal(t: &str, mark: DecimalMark) -> Option<i128> {
+    let b = t.as_bytes();
+    let (negative, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        b'+' => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let point = if mark == DecimalMark::Comma {
+        b','
+    } else {
+        b'.'
+    };
+    let (mut int, mut frac, mut places, mut seen_point, mut any) =
+        (0i128, 0i128, 0u32, false, false);
+    for &c in digits {
+        match c {
+            b'0'..=b'9' if seen_point => {
+                if places as usize == DECIMAL_SCALE {
+                    return None;
+                }
+                frac = frac * 10 + i128::from(c - b'0');
+                places += 1;
+                any = true;
+            }
+            b'0'..=b'9' => {
+                int = int.checked_mul(10)?.checked_add(i128::from(c - b'0'))?;
+                if int > 10i128.pow(28) {
+                    return None;
+                }
+                any = true;
+            }
+            c if c == point && !seen_point => seen_point = true,
+            _ => return None,
+        }
+    }
+    if !any {
+        return None;
+    }
+    let m =
+        int * 10i128.pow(DECIMAL_SCALE as u32) + frac * 10i128.pow(DECIMAL_SCALE as u32 - places);
+    Some(if negative { -m } else { m })
 }
 
 /// A decimal at the canonical scale, rounded half-even beyond it.

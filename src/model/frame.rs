@@ -25,7 +25,6 @@ pub struct Kept<'k, 'a> {
     /// Grid rows of the feed's records.
     pub rows: &'k [u32],
     pub fields: &'k [&'static Field],
-    pub parsed: &'k [Option<ParsedColumn<'a>>],
     /// Display row of each record.
     pub display: &'k [u32],
     /// Indices of the records kept (not rejected).
@@ -70,70 +69,108 @@ fn extra_columns(k: &Kept<'_, '_>) -> Column {
     Column::new("_extra".into(), values)
 }
 
-pub fn frame(k: &Kept<'_, '_>) -> PolarsResult<DataFrame> {
-    let (entity, source, fields, parsed, display, keep, feed) = (
-        k.entity, k.source, k.fields, k.parsed, k.display, k.keep, k.feed,
-    );
-    let extras = extra_columns(k);
+/// The frame of the kept rows. Derived columns are made first; then each
+/// parsed column is converted and dropped in turn, so a large feed does not
+/// hold its parsed values and their polars copy at the same time.
+pub fn frame(k: &Kept<'_, '_>, parsed: Vec<Option<ParsedColumn<'_>>>) -> PolarsResult<DataFrame> {
+    let (entity, source, fields, display, keep, feed) =
+        (k.entity, k.source, k.fields, k.display, k.keep, k.feed);
     let n = keep.len();
-    let mut cols: Vec<Column> = Vec::new();
+    let extras = extra_columns(k);
+    let derived_line_no = (entity == Entity::OrderLines && feed.column_of("line_no").is_none())
+        .then(|| line_numbers(fields, &parsed, keep).to_column("line_no"))
+        .transpose()?;
+    let derived_shipment = (entity == Entity::Shipments && feed.column_of("shipment_id").is_none())
+        .then(|| shipment_ids(fields, &parsed, keep).to_column("shipment_id"))
+        .transpose()?;
+    let keys: Vec<Column> = match entity {
+        Entity::OrderLines => vec![keyed(fields, &parsed, keep, "sku")],
+        Entity::Inventory | Entity::StockCounts => vec![
+            keyed(fields, &parsed, keep, "sku"),
+            keyed(fields, &parsed, keep, "location"),
+        ],
+        _ => Vec::new(),
+    };
+    let mut cols: Vec<Column> = Vec::with_capacity(fields.len() + 6);
     cols.push(Column::new("_source".into(), vec![source; n]));
     cols.push(Column::new(
         "_row".into(),
         keep.iter().map(|&i| display[i]).collect::<Vec<u32>>(),
     ));
-    let mut derived_line_no: Option<Values<'_>> = None;
+    // Parsed columns are converted whole, then the kept rows taken at once.
+    let identity = keep.len() == display.len() && keep.iter().enumerate().all(|(a, &b)| a == b);
+    let take = (!identity)
+        .then(|| IdxCa::from_vec("".into(), keep.iter().map(|&i| i as IdxSize).collect()));
+    let derived = derived_line_no.is_some();
+    let (mut line_no, mut shipment_id) = (derived_line_no, derived_shipment);
     for (f, p) in fields.iter().zip(parsed) {
         let column = match p {
-            Some(p) => p.values.select(keep).to_column(f.name)?,
-            None if f.name == "line_no" && entity == Entity::OrderLines => {
-                let v = line_numbers(fields, parsed, keep);
-                let c = v.to_column("line_no")?;
-                derived_line_no = Some(v);
-                c
+            Some(p) => {
+                let whole = p.values.to_column(f.name)?;
+                drop(p);
+                match &take {
+                    Some(idx) => whole.take(idx)?,
+                    None => whole,
+                }
             }
-            None if f.name == "shipment_id" && entity == Entity::Shipments => {
-                shipment_ids(fields, parsed, keep).to_column("shipment_id")?
-            }
-            None => Column::full_null(f.name.into(), n, &super::canonical::dtype(f.ty)),
+            None => match f.name {
+                "line_no" if line_no.is_some() => line_no.take().unwrap_or_default(),
+                "shipment_id" if shipment_id.is_some() => shipment_id.take().unwrap_or_default(),
+                _ => Column::full_null(f.name.into(), n, &super::canonical::dtype(f.ty)),
+            },
         };
         cols.push(column);
     }
     cols.push(extras);
-    let keyed = |name: &str| -> Option<Vec<Option<String>>> {
-        let pos = fields.iter().position(|f| f.name == name)?;
-        let p = parsed.get(pos)?.as_ref()?;
-        Some(
-            keep.iter()
-                .map(|&i| p.values.text(i).map(|t| t.trim().to_lowercase()))
-                .collect(),
-        )
-    };
+    let mut keys = keys.into_iter();
     match entity {
         Entity::OrderLines => {
-            cols.push(Column::new(
-                "_sku_key".into(),
-                keyed("sku").unwrap_or_else(|| vec![None; n]),
-            ));
-            cols.push(Column::new(
-                "_line_no_derived".into(),
-                vec![derived_line_no.is_some() || feed.column_of("line_no").is_none(); n],
-            ));
+            cols.extend(keys.next());
+            cols.push(Column::new("_line_no_derived".into(), vec![derived; n]));
         }
-        Entity::Inventory | Entity::StockCounts => {
-            cols.push(Column::new(
-                "_sku_key".into(),
-                keyed("sku").unwrap_or_else(|| vec![None; n]),
-            ));
-            cols.push(Column::new(
-                "_location_key".into(),
-                keyed("location").unwrap_or_else(|| vec![None; n]),
-            ));
-        }
+        Entity::Inventory | Entity::StockCounts => cols.extend(keys),
         _ => {}
     }
     debug_assert_eq!(cols.len(), schema(entity).len());
     DataFrame::new(n, cols)
+}
+
+/// A trimmed, case-folded key column (`_sku_key`, `_location_key`), built
+/// straight into polars (no string per row).
+fn keyed(
+    fields: &[&'static Field],
+    parsed: &[Option<ParsedColumn<'_>>],
+    keep: &[usize],
+    name: &str,
+) -> Column {
+    let key = format!("_{name}_key");
+    let Some(p) = fields
+        .iter()
+        .position(|f| f.name == name)
+        .and_then(|pos| parsed.get(pos))
+        .and_then(Option::as_ref)
+    else {
+        return Column::full_null(key.as_str().into(), keep.len(), &DataType::String);
+    };
+    let mut builder = StringChunkedBuilder::new(key.as_str().into(), keep.len());
+    let mut scratch = String::new();
+    for &i in keep {
+        match p.values.text(i) {
+            Some(t) => {
+                let t = crate::source::grid::trimmed(&t);
+                scratch.clear();
+                if t.is_ascii() {
+                    scratch.push_str(t);
+                    scratch.make_ascii_lowercase();
+                } else {
+                    scratch.push_str(&t.to_lowercase());
+                }
+                builder.append_value(&scratch);
+            }
+            None => builder.append_null(),
+        }
+    }
+    builder.finish().into_series().into_column()
 }
 
 /// Line numbers from position within each order (1, 2, 3 in row order).

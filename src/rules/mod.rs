@@ -123,8 +123,14 @@ pub struct Outcome {
 /// Runs every enabled rule, applies severity settings and thresholds, and keeps
 /// one finding per cell (the most specific category).
 pub fn run(ctx: &Context<'_>) -> Outcome {
+    run_timed(ctx, false)
+}
+
+/// [`run`], printing each rule's time on stderr when `timed`.
+pub fn run_timed(ctx: &Context<'_>, timed: bool) -> Outcome {
     let mut out = Outcome::default();
     for rule in registry::RULES {
+        let started = std::time::Instant::now();
         let setting = ctx.settings.rule(rule.id);
         if setting.and_then(|s| s.enabled) == Some(false) {
             out.disabled.push(rule.id);
@@ -149,6 +155,13 @@ pub fn run(ctx: &Context<'_>) -> Outcome {
                 rule: rule.id,
                 message: e.to_string(),
             }),
+        }
+        if timed {
+            eprintln!(
+                "timing:   {}: {:.3}s",
+                rule.id,
+                started.elapsed().as_secs_f64()
+            );
         }
     }
     out.findings = keep_most_specific(std::mem::take(&mut out.findings));

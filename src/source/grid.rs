@@ -22,9 +22,22 @@ impl CellRef<'_> {
     pub fn is_empty(&self) -> bool {
         match self {
             CellRef::Empty => true,
-            CellRef::Text(t) => t.trim().is_empty(),
+            CellRef::Text(t) => trimmed(t).is_empty(),
             _ => false,
         }
+    }
+}
+
+/// A cell's text without surrounding white space. Most cells have none, and
+/// this answers those without decoding characters from both ends.
+#[inline]
+pub fn trimmed(t: &str) -> &str {
+    let b = t.as_bytes();
+    let plain = |c: &u8| c.is_ascii() && !c.is_ascii_whitespace();
+    match (b.first(), b.last()) {
+        (Some(first), Some(last)) if plain(first) && plain(last) => t,
+        (None, _) => t,
+        _ => t.trim(),
     }
 }
 
@@ -264,6 +277,15 @@ impl CellColumn {
 }
 
 impl Column {
+    /// Whether any text cell may hold this byte: exact for CSV text, `true` for
+    /// workbook columns (their cells are not scanned here).
+    pub fn may_contain(&self, b: u8) -> bool {
+        match self {
+            Column::Text(t) => t.contains_byte(b),
+            Column::Cells(_) => true,
+        }
+    }
+
     /// Visits every stored cell in row order (faster than `get` row by row).
     pub fn for_each<'a>(&'a self, mut f: impl FnMut(usize, CellRef<'a>)) {
         match self {
@@ -458,6 +480,23 @@ impl GridBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trimming_agrees_with_str_trim() {
+        for t in [
+            "",
+            " ",
+            "SKU-1",
+            " SKU-1",
+            "SKU-1\t",
+            "\u{a0}x\u{a0}",
+            "Zähler",
+            " ä ",
+            "\r\n",
+        ] {
+            assert_eq!(trimmed(t), t.trim(), "{t:?}");
+        }
+    }
 
     #[test]
     fn text_columns_hold_cells_back_to_back() {

@@ -195,7 +195,7 @@ fn no_table_reason(sheet: &Sheet, shapes: &[RowShape]) -> Layout {
 
 /// Words that label a totals row.
 fn is_totals_label(t: &str) -> bool {
-    let t = t.trim();
+    let t = super::grid::trimmed(t);
     // Every label below starts with one of these letters and is short: most cells
     // are ruled out at once, and none allocates.
     let first = t.as_bytes().first().map(u8::to_ascii_lowercase);

@@ -50,7 +50,16 @@ impl std::error::Error for ParseFail {}
 /// "NA" is deliberately not a null marker: it is Namibia's country code.
 /// "none", "nil" and "0" are values, not markers, and are left to the field's parser.
 pub fn is_null_marker(s: &str) -> bool {
-    let t = s.trim();
+    let t = crate::source::grid::trimmed(s);
+    // Every marker is short and starts with one of these: most cells stop here.
+    if t.len() > 4
+        || !matches!(
+            t.as_bytes().first(),
+            None | Some(b'n' | b'N' | b'#' | b'-' | 0xE2)
+        )
+    {
+        return false;
+    }
     t.is_empty()
         || ["null", "n/a", "#n/a", "-", "--", "\u{2013}", "\u{2014}"]
             .iter()

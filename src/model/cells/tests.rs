@@ -136,3 +136,42 @@ fn a_1904_workbook_reads_plain_serials_in_its_own_system() {
         ))])
     );
 }
+
+#[test]
+fn plain_decimals_match_the_full_parser() {
+    for (text, mark) in [
+        ("12.5", DecimalMark::Point),
+        ("-0.125", DecimalMark::Point),
+        ("+7", DecimalMark::Point),
+        ("12,50", DecimalMark::Comma),
+        ("1234567.123456", DecimalMark::Point),
+        ("0", DecimalMark::Point),
+    ] {
+        let fast = plain_decimal(text, mark);
+        let full = parse_decimal(text, mark).ok().and_then(to_mantissa);
+        assert_eq!(fast, full, "{text}");
+        assert!(fast.is_some(), "{text}");
+    }
+    for text in [
+        "1,234.50",
+        "$12",
+        "(3)",
+        "12.1234567",
+        "1e3",
+        "-",
+        ".",
+        "12.5.1",
+        "ten",
+    ] {
+        assert_eq!(plain_decimal(text, DecimalMark::Point), None, "{text}");
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn plain_decimals_never_disagree_with_the_full_parser(m in -1_000_000_000_000i64..1_000_000_000_000, scale in 0u32..=6) {
+        let d = rust_decimal::Decimal::new(m, scale);
+        let text = d.to_string();
+        proptest::prop_assert_eq!(plain_decimal(&text, DecimalMark::Point), to_mantissa(d));
+    }
+}
