@@ -62,14 +62,16 @@ pub fn row(i: usize, rng: &mut Rng) -> [String; 10] {
     [
         format!("SO-{:07}", order),
         format!("2026-{month:02}-{day:02}"),
-        format!("customer{}@example.com", rng.below(50_000)),
+        // Order-level fields are the same on every line of an order, as in a
+        // real export (so the rows of an order agree).
+        format!("customer{}@example.com", (order * 7_919) % 50_000),
         format!("SKU-{:05}", rng.below(20_000)),
         format!("{} {}", WORDS[rng.below(8) as usize], rng.below(100)),
         qty.to_string(),
         format!("{}.{:02}", price_cents / 100, price_cents % 100),
         format!("{}.{:02}", discount_cents / 100, discount_cents % 100),
         format!("{}.{:02}", total / 100, total % 100),
-        STATUSES[rng.below(6) as usize].to_string(),
+        STATUSES[order % STATUSES.len()].to_string(),
     ]
 }
 

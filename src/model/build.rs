@@ -384,13 +384,15 @@ impl FeedState<'_> {
             return (0..rows.len()).collect();
         };
         let mut groups: Vec<Vec<usize>> = Vec::new();
-        let mut by_id: HashMap<String, usize> = HashMap::new();
         let mut no_id: Vec<usize> = Vec::new();
-        if let Some(ids) = &parsed[id_pos] {
+        let ids = parsed[id_pos].as_ref().map(|p| p.values.clone());
+        // Keyed by the id text as read (borrowed, no string per row).
+        let mut by_id: HashMap<std::borrow::Cow<'_, str>, usize> = HashMap::new();
+        if let Some(ids) = &ids {
             for i in 0..rows.len() {
-                match ids.values.text(i) {
+                match ids.text(i) {
                     Some(id) => {
-                        let g = *by_id.entry(id.trim().to_string()).or_insert_with(|| {
+                        let g = *by_id.entry(id).or_insert_with(|| {
                             groups.push(Vec::new());
                             groups.len() - 1
                         });
@@ -400,7 +402,6 @@ impl FeedState<'_> {
                 }
             }
         }
-        let ids = parsed[id_pos].as_ref().map(|p| p.values.clone());
         let id_of = |i: usize| {
             ids.as_ref()
                 .and_then(|v| v.text(i))

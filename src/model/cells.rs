@@ -144,6 +144,7 @@ pub fn read_column<'a>(
         day_order,
         mark,
         date1904: sheet.date1904,
+        memo: Default::default(),
     };
     let mut problems = Vec::new();
     let values = match field.ty {
@@ -206,6 +207,9 @@ struct CellReader {
     day_order: DayOrder,
     mark: DecimalMark,
     date1904: bool,
+    /// Statuses and currencies repeat a handful of spellings: each is looked
+    /// up in the synonym tables once per column.
+    memo: std::cell::RefCell<std::collections::HashMap<String, Result<&'static str, String>>>,
 }
 
 fn error_read<T>(e: crate::source::CellErrorKind) -> Read<T> {
@@ -241,18 +245,30 @@ impl CellReader {
                     None,
                 ),
             },
-            FieldType::Currency => match parse_currency(&text) {
-                Ok(code) => Read::Value(Cow::Borrowed(code)),
-                Err(reason) => Read::Problem(Category::InvalidValue, reason, None),
-            },
-            FieldType::Status => match parse_status(&text) {
-                Ok(s) => Read::Value(Cow::Borrowed(s.name())),
-                Err(reason) => {
+            FieldType::Currency | FieldType::Status => match self.lookup(&text) {
+                Ok(name) => Read::Value(Cow::Borrowed(name)),
+                Err(reason) if self.ty == FieldType::Status => {
                     Read::Problem(Category::InvalidValue, format!("{reason} {text:?}"), None)
                 }
+                Err(reason) => Read::Problem(Category::InvalidValue, reason, None),
             },
             _ => Read::Value(text),
         }
+    }
+
+    /// A status or currency through the synonym tables, remembered per spelling.
+    fn lookup(&self, text: &str) -> Result<&'static str, String> {
+        if let Some(hit) = self.memo.borrow().get(text) {
+            return hit.clone();
+        }
+        let found = match self.ty {
+            FieldType::Status => parse_status(text).map(|s| s.name()),
+            _ => parse_currency(text),
+        };
+        self.memo
+            .borrow_mut()
+            .insert(text.to_string(), found.clone());
+        found
     }
 
     fn int(&self, c: CellRef<'_>) -> Read<i64> {

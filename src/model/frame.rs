@@ -181,14 +181,12 @@ fn line_numbers<'a>(
 ) -> Values<'a> {
     let pos = fields.iter().position(|f| f.name == "order_id");
     let ids = pos.and_then(|p| parsed.get(p)).and_then(|p| p.as_ref());
-    let mut seen: HashMap<String, i64> = HashMap::new();
+    // Keyed by the id text as read (borrowed, no string per row).
+    let mut seen: HashMap<std::borrow::Cow<'_, str>, i64> = HashMap::new();
     Values::Int(
         keep.iter()
             .map(|&i| {
-                let id = ids
-                    .and_then(|p| p.values.text(i))
-                    .map(|t| t.into_owned())
-                    .unwrap_or_default();
+                let id = ids.and_then(|p| p.values.text(i)).unwrap_or_default();
                 let n = seen.entry(id).or_insert(0);
                 *n += 1;
                 Some(*n)
