@@ -199,11 +199,21 @@ struct ColumnBuilder {
 pub struct TooLarge;
 
 pub fn parse(text: &str, delimiter: u8, usual: u32, threads: usize) -> Result<Parsed, TooLarge> {
+    parse_in_chunks_of(text, delimiter, usual, threads, PARALLEL_MIN_BYTES)
+}
+
+/// [`parse`] with the size from which a text is split into chunks.
+fn parse_in_chunks_of(
+    text: &str,
+    delimiter: u8,
+    usual: u32,
+    threads: usize,
+    min_bytes: usize,
+) -> Result<Parsed, TooLarge> {
     let bytes = text.as_bytes();
-    let n = if bytes.len() >= PARALLEL_MIN_BYTES {
-        threads
-            .clamp(1, 8)
-            .min(bytes.len() / (PARALLEL_MIN_BYTES / 2))
+    let min_bytes = min_bytes.max(2);
+    let n = if bytes.len() >= min_bytes {
+        threads.clamp(1, 8).min(bytes.len() / (min_bytes / 2))
     } else {
         1
     };
@@ -562,5 +572,35 @@ mod tests {
         let inside = text.find("multi\nline").unwrap() + 6;
         let chunk = parse_chunk(bytes, 0, Some(inside), b',', 3, &Sizes::default()).unwrap();
         assert_ne!(chunk.stopped_at, Some(inside));
+    }
+
+    proptest::proptest! {
+        /// Any bytes give a sheet or a clear error, never a panic; every record
+        /// has a line number and the line numbers never go down.
+        #[test]
+        fn any_bytes_read_or_fail_cleanly(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2_000)) {
+            if let Ok((sheet, _)) = read_csv(&bytes, "p.csv", "csv", None, 2) {
+                proptest::prop_assert_eq!(sheet.lines.len(), sheet.grid.rows());
+                proptest::prop_assert!(sheet.lines.windows(2).all(|w| w[0] <= w[1]));
+            }
+        }
+
+        /// Text made of delimiters, quotes and line ends parses the same on one
+        /// thread and on several.
+        #[test]
+        fn chunked_parsing_equals_sequential(cells in proptest::collection::vec("[a-c,;\"\n\r ]{0,6}", 1..400)) {
+            let text = cells.join(",");
+            let one = parse(&text, b',', 3, 1).unwrap();
+            // Chunks from 64 bytes, so small texts are split too, seams and all.
+            let many = parse_in_chunks_of(&text, b',', 3, 4, 64).unwrap();
+            proptest::prop_assert_eq!(&one.lines, &many.lines);
+            proptest::prop_assert_eq!(&one.ragged, &many.ragged);
+            proptest::prop_assert_eq!(one.grid.rows(), many.grid.rows());
+            for r in 0..one.grid.rows() {
+                for c in 0..one.grid.cols().max(many.grid.cols()) {
+                    proptest::prop_assert_eq!(one.grid.get(r, c), many.grid.get(r, c), "row {} col {}", r, c);
+                }
+            }
+        }
     }
 }

@@ -453,4 +453,15 @@ mod tests {
         }
         assert!(compared > 50, "only {compared} sheets compared");
     }
+
+    proptest::proptest! {
+        /// Bytes that start like a workbook but are not one give an error, never a panic.
+        #[test]
+        fn damaged_workbooks_fail_cleanly(tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600), zip in proptest::prelude::any::<bool>()) {
+            let mut bytes = if zip { b"PK\x03\x04".to_vec() } else { vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] };
+            bytes.extend(tail);
+            let kind = if zip { FileKind::Xlsx } else { FileKind::Xls };
+            let _ = read_workbook(&bytes, kind, "p.xlsx");
+        }
+    }
 }
