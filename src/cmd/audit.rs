@@ -98,11 +98,15 @@ pub fn run(args: AuditArgs, global: &GlobalArgs) -> miette::Result<Outcome> {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
     };
-    Ok(if !audit.inventory.errors.is_empty() {
+    let outcome = if !audit.inventory.errors.is_empty() {
         Outcome::Error
     } else if audit.outcome.findings.iter().any(|f| f.severity >= bar) {
         Outcome::Findings
     } else {
         Outcome::Clean
-    })
+    };
+    // The process ends now: handing a large audit back to the allocator piece by
+    // piece would only delay the exit.
+    std::mem::forget(audit);
+    Ok(outcome)
 }

@@ -122,10 +122,19 @@ fn later_occurrences(
     spec: &KeySpec,
     sources: Vec<u32>,
 ) -> PolarsResult<DataFrame> {
-    let mut partition = vec![col("_source")];
-    partition.extend(spec.parts.iter().cloned());
+    // The key parts as plain columns, grouped once: only keys seen twice are
+    // joined back, so a million distinct keys cost one hash pass.
+    let keys: Vec<Expr> = spec
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(i, e)| e.clone().alias(format!("_k{i}")))
+        .collect();
+    let names: Vec<Expr> = std::iter::once(col("_source"))
+        .chain((0..spec.parts.len()).map(|i| col(format!("_k{i}"))))
+        .collect();
     let sources = lit(Series::new("_sources".into(), sources)).implode(false);
-    let later = df
+    let base = df
         .clone()
         .lazy()
         .filter(
@@ -134,7 +143,16 @@ fn later_occurrences(
                 .and(emit::tainted(ctx).not())
                 .and(spec.present.clone()),
         )
-        .with_column(col("_row").min().over(partition)?.alias("_first_row"))
+        .with_columns(keys);
+    let repeated = base
+        .clone()
+        .group_by(names.clone())
+        .agg([col("_row").min().alias("_first_row"), len().alias("_n")])
+        .filter(col("_n").gt(lit(1)));
+    let mut args = JoinArgs::new(JoinType::Inner);
+    args.nulls_equal = true;
+    let later = base
+        .join(repeated, names.clone(), names, args)
         .filter(col("_row").neq(col("_first_row")));
     later
         .join(
