@@ -113,15 +113,7 @@ impl Stopwatch {
 
     fn lap(&self, what: &str) {
         if let Some(t) = &self.started {
-            // Peak memory so far (Linux), to see which stage sets it.
-            let peak = std::fs::read_to_string("/proc/self/status")
-                .ok()
-                .and_then(|s| {
-                    s.lines()
-                        .find(|l| l.starts_with("VmHWM:"))
-                        .map(str::to_string)
-                })
-                .unwrap_or_default();
+            let peak = peak_memory();
             eprintln!(
                 "timing: {what}: {:.3}s {peak}",
                 t.get().elapsed().as_secs_f64()
@@ -129,4 +121,17 @@ impl Stopwatch {
             t.set(std::time::Instant::now());
         }
     }
+}
+
+/// The process's peak resident memory so far as `/proc/self/status` gives it
+/// (Linux; empty elsewhere), to see which stage sets it.
+pub fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        })
+        .unwrap_or_default()
 }

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::mapping::plan::{Feed, RegionPlan};
 use crate::model::{Entity, Field};
@@ -52,6 +53,9 @@ fn extra_columns(k: &Kept<'_, '_>) -> Column {
             (c.col, name)
         })
         .collect();
+    if extra.is_empty() {
+        return Column::full_null("_extra".into(), keep.len(), &DataType::String);
+    }
     let values: Vec<Option<String>> = keep
         .iter()
         .map(|&i| {
@@ -97,29 +101,26 @@ pub fn frame(k: &Kept<'_, '_>, parsed: Vec<Option<ParsedColumn<'_>>>) -> PolarsR
         "_row".into(),
         keep.iter().map(|&i| display[i]).collect::<Vec<u32>>(),
     ));
-    // Parsed columns are converted whole, then the kept rows taken at once.
+    // Each parsed column is converted from its kept rows and then dropped, the
+    // columns side by side on the thread pool.
     let identity = keep.len() == display.len() && keep.iter().enumerate().all(|(a, &b)| a == b);
-    let take = (!identity)
-        .then(|| IdxCa::from_vec("".into(), keep.iter().map(|&i| i as IdxSize).collect()));
+    let at = (!identity).then_some(keep);
     let derived = derived_line_no.is_some();
     let (mut line_no, mut shipment_id) = (derived_line_no, derived_shipment);
-    for (f, p) in fields.iter().zip(parsed) {
-        let column = match p {
-            Some(p) => {
-                let whole = p.values.to_column(f.name)?;
-                drop(p);
-                match &take {
-                    Some(idx) => whole.take(idx)?,
-                    None => whole,
-                }
-            }
+    let converted: Vec<Option<Column>> = fields
+        .par_iter()
+        .zip(parsed.into_par_iter())
+        .map(|(f, p)| p.map(|p| p.values.to_column_at(f.name, at)).transpose())
+        .collect::<PolarsResult<_>>()?;
+    for (f, column) in fields.iter().zip(converted) {
+        cols.push(match column {
+            Some(c) => c,
             None => match f.name {
                 "line_no" if line_no.is_some() => line_no.take().unwrap_or_default(),
                 "shipment_id" if shipment_id.is_some() => shipment_id.take().unwrap_or_default(),
                 _ => Column::full_null(f.name.into(), n, &super::canonical::dtype(f.ty)),
             },
-        };
-        cols.push(column);
+        });
     }
     cols.push(extras);
     let mut keys = keys.into_iter();

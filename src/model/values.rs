@@ -112,25 +112,41 @@ impl<'a> Values<'a> {
 
     /// The polars column of these values.
     pub fn to_column(&self, name: &str) -> PolarsResult<Column> {
+        self.to_column_at(name, None)
+    }
+
+    /// The polars column of the values at `keep` (all of them when `None`),
+    /// built straight from the kept rows.
+    pub fn to_column_at(&self, name: &str, keep: Option<&[usize]>) -> PolarsResult<Column> {
+        fn kept<'v, T>(
+            v: &'v [Option<T>],
+            keep: Option<&'v [usize]>,
+        ) -> Box<dyn Iterator<Item = &'v Option<T>> + 'v> {
+            match keep {
+                Some(idx) => Box::new(idx.iter().map(move |&i| &v[i])),
+                None => Box::new(v.iter()),
+            }
+        }
         let name: PlSmallStr = name.into();
         let series = match self {
             Values::Text(v) => {
-                StringChunked::from_iter_options(name, v.iter().map(|o| o.as_deref())).into_series()
+                StringChunked::from_iter_options(name, kept(v, keep).map(|o| o.as_deref()))
+                    .into_series()
             }
             Values::Int(v) => {
-                Int64Chunked::from_iter_options(name, v.iter().copied()).into_series()
+                Int64Chunked::from_iter_options(name, kept(v, keep).copied()).into_series()
             }
-            Values::Decimal(v) => Int128Chunked::from_iter_options(name, v.iter().copied())
+            Values::Decimal(v) => Int128Chunked::from_iter_options(name, kept(v, keep).copied())
                 .into_decimal(DECIMAL_PRECISION, DECIMAL_SCALE)?
                 .into_series(),
-            Values::Date(v) => Int32Chunked::from_iter_options(name, v.iter().copied())
+            Values::Date(v) => Int32Chunked::from_iter_options(name, kept(v, keep).copied())
                 .into_date()
                 .into_series(),
-            Values::DateTime(v) => Int64Chunked::from_iter_options(name, v.iter().copied())
+            Values::DateTime(v) => Int64Chunked::from_iter_options(name, kept(v, keep).copied())
                 .into_datetime(TimeUnit::Milliseconds, None)
                 .into_series(),
             Values::Bool(v) => {
-                BooleanChunked::from_iter_options(name, v.iter().copied()).into_series()
+                BooleanChunked::from_iter_options(name, kept(v, keep).copied()).into_series()
             }
         };
         Ok(series.into_column())

@@ -6,6 +6,7 @@ use polars::prelude::*;
 
 use crate::findings::{Category, Finding, Severity};
 use crate::model::Entity;
+use crate::model::canonical::{row_id, row_id_expr};
 
 use super::emit::{self, Draft};
 use super::{Context, Rule, RuleDoc};
@@ -116,25 +117,26 @@ fn check(ctx: &Context<'_>) -> PolarsResult<Vec<Finding>> {
 
 /// Every occurrence of a key after its first in the same source, joined with
 /// the first occurrence's columns (suffix `_first`) and its row `_first_row`.
+///
+/// A grouping over every key part row-encodes a million composite keys; hashing
+/// the parts into one number first narrows the work to the rows whose hash is
+/// seen twice, and only those are grouped exactly.
 fn later_occurrences(
     ctx: &Context<'_>,
     df: &DataFrame,
     spec: &KeySpec,
     sources: Vec<u32>,
 ) -> PolarsResult<DataFrame> {
-    // The key parts as plain columns, grouped once: only keys seen twice are
-    // joined back, so a million distinct keys cost one hash pass.
-    let keys: Vec<Expr> = spec
-        .parts
-        .iter()
-        .enumerate()
-        .map(|(i, e)| e.clone().alias(format!("_k{i}")))
-        .collect();
-    let names: Vec<Expr> = std::iter::once(col("_source"))
-        .chain((0..spec.parts.len()).map(|i| col(format!("_k{i}"))))
-        .collect();
+    let key_names: Vec<String> = (0..spec.parts.len()).map(|i| format!("_k{i}")).collect();
+    let mut select = vec![col("_source"), col("_row")];
+    select.extend(
+        spec.parts
+            .iter()
+            .zip(&key_names)
+            .map(|(e, name)| e.clone().alias(name.as_str())),
+    );
     let sources = lit(Series::new("_sources".into(), sources)).implode(false);
-    let base = df
+    let keyed = df
         .clone()
         .lazy()
         .filter(
@@ -143,25 +145,86 @@ fn later_occurrences(
                 .and(emit::tainted(ctx).not())
                 .and(spec.present.clone()),
         )
-        .with_columns(keys);
-    let repeated = base
+        .select(select)
+        .collect()?;
+    let hashes = key_hashes(&keyed, &key_names)?;
+    let mask = seen_twice(&hashes);
+    let names: Vec<Expr> = std::iter::once(col("_source"))
+        .chain(key_names.iter().map(|n| col(n.as_str())))
+        .collect();
+    let candidates = keyed.filter(&mask)?;
+    let repeated = candidates
         .clone()
+        .lazy()
         .group_by(names.clone())
         .agg([col("_row").min().alias("_first_row"), len().alias("_n")])
         .filter(col("_n").gt(lit(1)));
-    let mut args = JoinArgs::new(JoinType::Inner);
-    args.nulls_equal = true;
-    let later = base
-        .join(repeated, names.clone(), names, args)
-        .filter(col("_row").neq(col("_first_row")));
+    let mut exact = JoinArgs::new(JoinType::Inner);
+    exact.nulls_equal = true;
+    let later = candidates
+        .lazy()
+        .join(repeated, names.clone(), names, exact)
+        .filter(col("_row").neq(col("_first_row")))
+        .select([col("_source"), col("_row"), col("_first_row")])
+        .collect()?;
+    // Both rows of each pair, taken out of the table before joining: the joins
+    // then see a handful of rows, not the whole table.
+    let sources = later.column("_source")?.u32()?;
+    let rows = later.column("_row")?.u32()?;
+    let firsts = later.column("_first_row")?.u32()?;
+    let wanted: Vec<u64> = sources
+        .iter()
+        .zip(rows.iter().zip(firsts.iter()))
+        .filter_map(|(s, (r, f))| Some([row_id(s?, r?), row_id(s?, f?)]))
+        .flatten()
+        .collect();
+    let wanted = lit(Series::new("_wanted".into(), wanted)).implode(false);
+    let involved = df.clone().lazy().filter(row_id_expr().is_in(wanted, false));
+    let suffixed = JoinArgs::new(JoinType::Inner).with_suffix(Some("_first".into()));
     later
+        .lazy()
         .join(
-            df.clone().lazy(),
+            involved.clone(),
+            [col("_source"), col("_row")],
+            [col("_source"), col("_row")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .join(
+            involved,
             [col("_source"), col("_first_row")],
             [col("_source"), col("_row")],
-            JoinArgs::new(JoinType::Inner).with_suffix(Some("_first".into())),
+            suffixed,
         )
         .collect()
+}
+
+/// Which rows carry a hash that some other row carries too.
+fn seen_twice(hashes: &[u64]) -> BooleanChunked {
+    let mut once = PlHashSet::with_capacity(hashes.len());
+    let mut twice = PlHashSet::new();
+    for &h in hashes {
+        if !once.insert(h) {
+            twice.insert(h);
+        }
+    }
+    drop(once);
+    hashes.iter().map(|h| twice.contains(h)).collect()
+}
+
+/// One hash per row over the source and the key parts (nulls hash alike, as
+/// they group alike).
+fn key_hashes(keyed: &DataFrame, key_names: &[String]) -> PolarsResult<Vec<u64>> {
+    let state = PlSeedableRandomStateQuality::seed_from_u64(0);
+    let mut hashes = Vec::with_capacity(keyed.height());
+    keyed
+        .column("_source")?
+        .vec_hash(state.clone(), &mut hashes)?;
+    for name in key_names {
+        keyed
+            .column(name)?
+            .vec_hash_combine(state.clone(), &mut hashes)?;
+    }
+    Ok(hashes)
 }
 
 fn findings(ctx: &Context<'_>, entity: Entity, later: &DataFrame) -> PolarsResult<Vec<Finding>> {

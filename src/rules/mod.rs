@@ -158,9 +158,10 @@ pub fn run_timed(ctx: &Context<'_>, timed: bool) -> Outcome {
         }
         if timed {
             eprintln!(
-                "timing:   {}: {:.3}s",
+                "timing:   {}: {:.3}s {}",
                 rule.id,
-                started.elapsed().as_secs_f64()
+                started.elapsed().as_secs_f64(),
+                crate::audit::peak_memory()
             );
         }
     }

@@ -66,14 +66,20 @@ fn labels(ctx: &Context<'_>, entities: &[Entity]) -> String {
     all.join(", ")
 }
 
-/// Marks the rows of `lf` whose `on` value is among `known` (a one-column frame
-/// of the same name) with `_found`.
-fn mark(lf: LazyFrame, known: LazyFrame, on: &str) -> LazyFrame {
+/// The rows of `lf` whose `on` value is present and not among `known` (a
+/// one-column frame of the same name). The known values become a set the rows
+/// are looked up in: the rows themselves are never joined or copied.
+fn not_in(lf: LazyFrame, known: LazyFrame, on: &str) -> PolarsResult<LazyFrame> {
     let known = known
         .filter(col(on).is_not_null())
         .unique(None, UniqueKeepStrategy::Any)
-        .with_column(lit(true).alias("_found"));
-    lf.join(known, [col(on)], [col(on)], JoinArgs::new(JoinType::Left))
+        .collect()?;
+    let set = known.column(on)?.as_materialized_series().clone();
+    Ok(lf.filter(
+        col(on)
+            .is_not_null()
+            .and(col(on).is_in(lit(set).implode(false), false).not()),
+    ))
 }
 
 /// A one-column frame of texts (keys of rejected rows, for joins).
@@ -98,14 +104,9 @@ fn sku_unknown(ctx: &Context<'_>) -> PolarsResult<Vec<Finding>> {
     if let Some(inv) = ctx.data.table(Entity::Inventory) {
         known.push(inv.clone().lazy().select([col("_sku_key")]));
     }
-    let flagged = mark(
-        lines.filter(col("_sku_key").is_not_null()),
-        concat(known, UnionArgs::default())?,
-        "_sku_key",
-    )
-    .filter(col("_found").is_null())
-    .sort(["_source", "_row"], SortMultipleOptions::default())
-    .collect()?;
+    let flagged = not_in(lines, concat(known, UnionArgs::default())?, "_sku_key")?
+        .sort(["_source", "_row"], SortMultipleOptions::default())
+        .collect()?;
     let stock = labels(ctx, &[Entity::Inventory]);
     Ok(hits(&flagged, &["order_id", "line_no", "sku"])?
         .into_iter()
@@ -185,8 +186,7 @@ fn order_unknown(
     } else {
         "invoice_id"
     };
-    let flagged = mark(rows.with_column(order_key().alias("_oid")), known, "_oid")
-        .filter(col("_oid").is_not_null().and(col("_found").is_null()))
+    let flagged = not_in(rows.with_column(order_key().alias("_oid")), known, "_oid")?
         .sort(["_source", "_row"], SortMultipleOptions::default())
         .collect()?;
     let places = labels(ctx, &[Entity::Orders, Entity::OrderLines]);

@@ -196,10 +196,16 @@ fn no_table_reason(sheet: &Sheet, shapes: &[RowShape]) -> Layout {
 /// Words that label a totals row.
 fn is_totals_label(t: &str) -> bool {
     let t = super::grid::trimmed(t);
-    // Every label below starts with one of these letters and is short: most cells
-    // are ruled out at once, and none allocates.
-    let first = t.as_bytes().first().map(u8::to_ascii_lowercase);
-    if t.len() > 40 || !matches!(first, Some(b't' | b's' | b'g' | b'z' | b'o')) {
+    // Every label below starts with one of these three letters and is short: most
+    // cells are ruled out at once, and none allocates.
+    let head = match t.as_bytes() {
+        [a, b, c, ..] if t.len() <= 40 => [a, b, c].map(u8::to_ascii_lowercase),
+        _ => return false,
+    };
+    if !matches!(
+        &head,
+        b"tot" | b"sub" | b"sum" | b"gra" | b"ges" | b"zwi" | b"sou" | b"ove"
+    ) {
         return false;
     }
     let t = t.trim_end_matches(':');
