@@ -18,18 +18,19 @@ use crate::model::{Field, FieldType};
 use crate::source::{CellRef, Sheet};
 
 use super::canonical::DECIMAL_SCALE;
+use super::slots::Slots;
 
 /// A column's values, one per data row (`None` = empty or unusable).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values<'a> {
     Text(Vec<Option<Cow<'a, str>>>),
-    Int(Vec<Option<i64>>),
+    Int(Slots<i64>),
     /// Mantissas at [`DECIMAL_SCALE`].
-    Decimal(Vec<Option<i128>>),
+    Decimal(Slots<i128>),
     /// Days since 1970-01-01.
-    Date(Vec<Option<i32>>),
+    Date(Slots<i32>),
     /// Milliseconds since 1970-01-01T00:00.
-    DateTime(Vec<Option<i64>>),
+    DateTime(Slots<i64>),
     Bool(Vec<Option<bool>>),
 }
 
@@ -37,10 +38,10 @@ impl Values<'_> {
     pub fn is_null(&self, i: usize) -> bool {
         match self {
             Values::Text(v) => v.get(i).is_none_or(Option::is_none),
-            Values::Int(v) => v.get(i).is_none_or(Option::is_none),
-            Values::Decimal(v) => v.get(i).is_none_or(Option::is_none),
-            Values::Date(v) => v.get(i).is_none_or(Option::is_none),
-            Values::DateTime(v) => v.get(i).is_none_or(Option::is_none),
+            Values::Int(v) => v.get(i).is_none(),
+            Values::Decimal(v) => v.get(i).is_none(),
+            Values::Date(v) => v.get(i).is_none(),
+            Values::DateTime(v) => v.get(i).is_none(),
             Values::Bool(v) => v.get(i).is_none_or(Option::is_none),
         }
     }
@@ -175,30 +176,33 @@ enum Read<T> {
     Problem(Category, String, Option<T>),
 }
 
-fn collect<'a, T>(
+/// Every row's value, in row order (a `Vec` or [`Slots`]); each problem is
+/// recorded on the way.
+fn collect<'a, T, Out: FromIterator<Option<T>>>(
     rows: &[u32],
     cell: &impl Fn(u32) -> CellRef<'a>,
     problems: &mut Vec<Problem>,
     read: impl Fn(CellRef<'a>) -> Read<T>,
-) -> Vec<Option<T>> {
-    let mut out = Vec::with_capacity(rows.len());
-    for (index, &r) in rows.iter().enumerate() {
-        let c = cell(r);
-        out.push(match read(c) {
-            Read::Value(v) => Some(v),
-            Read::Empty => None,
-            Read::Problem(category, reason, kept) => {
-                problems.push(Problem {
-                    index,
-                    category,
-                    raw: raw_text(c),
-                    reason,
-                });
-                kept
+) -> Out {
+    rows.iter()
+        .enumerate()
+        .map(|(index, &r)| {
+            let c = cell(r);
+            match read(c) {
+                Read::Value(v) => Some(v),
+                Read::Empty => None,
+                Read::Problem(category, reason, kept) => {
+                    problems.push(Problem {
+                        index,
+                        category,
+                        raw: raw_text(c),
+                        reason,
+                    });
+                    kept
+                }
             }
-        });
-    }
-    out
+        })
+        .collect()
 }
 
 struct CellReader {

@@ -82,10 +82,10 @@ pub fn frame(k: &Kept<'_, '_>, parsed: Vec<Option<ParsedColumn<'_>>>) -> PolarsR
     let n = keep.len();
     let extras = extra_columns(k);
     let derived_line_no = (entity == Entity::OrderLines && feed.column_of("line_no").is_none())
-        .then(|| line_numbers(fields, &parsed, keep).to_column("line_no"))
+        .then(|| line_numbers(fields, &parsed, keep).into_column_at("line_no", None))
         .transpose()?;
     let derived_shipment = (entity == Entity::Shipments && feed.column_of("shipment_id").is_none())
-        .then(|| shipment_ids(fields, &parsed, keep).to_column("shipment_id"))
+        .then(|| shipment_ids(fields, &parsed, keep).into_column_at("shipment_id", None))
         .transpose()?;
     let keys: Vec<Column> = match entity {
         Entity::OrderLines => vec![keyed(fields, &parsed, keep, "sku")],
@@ -110,7 +110,7 @@ pub fn frame(k: &Kept<'_, '_>, parsed: Vec<Option<ParsedColumn<'_>>>) -> PolarsR
     let converted: Vec<Option<Column>> = fields
         .par_iter()
         .zip(parsed.into_par_iter())
-        .map(|(f, p)| p.map(|p| p.values.to_column_at(f.name, at)).transpose())
+        .map(|(f, p)| p.map(|p| p.values.into_column_at(f.name, at)).transpose())
         .collect::<PolarsResult<_>>()?;
     for (f, column) in fields.iter().zip(converted) {
         cols.push(match column {

@@ -5,6 +5,7 @@ pub mod canonical;
 pub mod cells;
 mod frame;
 pub mod schema;
+pub mod slots;
 mod values;
 
 pub use schema::{Entity, Field, FieldType};

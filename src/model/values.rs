@@ -7,6 +7,7 @@ use polars::prelude::*;
 
 use super::canonical::{DECIMAL_PRECISION, DECIMAL_SCALE};
 use super::cells::Values;
+use super::slots::Slots;
 
 impl<'a> Values<'a> {
     pub fn len(&self) -> usize {
@@ -31,18 +32,18 @@ impl<'a> Values<'a> {
         }
         match self {
             Values::Text(v) => Values::Text(pick(v, indices)),
-            Values::Int(v) => Values::Int(pick(v, indices)),
-            Values::Decimal(v) => Values::Decimal(pick(v, indices)),
-            Values::Date(v) => Values::Date(pick(v, indices)),
-            Values::DateTime(v) => Values::DateTime(pick(v, indices)),
+            Values::Int(v) => Values::Int(v.select(indices)),
+            Values::Decimal(v) => Values::Decimal(v.select(indices)),
+            Values::Date(v) => Values::Date(v.select(indices)),
+            Values::DateTime(v) => Values::DateTime(v.select(indices)),
             Values::Bool(v) => Values::Bool(pick(v, indices)),
         }
     }
 
     /// Whether rows `i` and `j` hold the same value (text compared trimmed).
     pub fn same(&self, i: usize, j: usize) -> bool {
-        fn eq<T: PartialEq>(v: &[Option<T>], i: usize, j: usize) -> bool {
-            v.get(i) == v.get(j)
+        fn eq<T: Copy + Default + PartialEq>(v: &Slots<T>, i: usize, j: usize) -> bool {
+            i < v.len() && j < v.len() && v.get(i) == v.get(j)
         }
         match self {
             Values::Text(v) => {
@@ -53,7 +54,7 @@ impl<'a> Values<'a> {
             Values::Decimal(v) => eq(v, i, j),
             Values::Date(v) => eq(v, i, j),
             Values::DateTime(v) => eq(v, i, j),
-            Values::Bool(v) => eq(v, i, j),
+            Values::Bool(v) => v.get(i) == v.get(j),
         }
     }
 
@@ -66,12 +67,17 @@ impl<'a> Values<'a> {
                 *slot = x;
             }
         }
+        fn cp_slots<T: Copy + Default>(v: &mut Slots<T>, from: usize, to: usize) {
+            if from < v.len() {
+                v.set(to, v.get(from));
+            }
+        }
         match self {
             Values::Text(v) => cp(v, from, to),
-            Values::Int(v) => cp(v, from, to),
-            Values::Decimal(v) => cp(v, from, to),
-            Values::Date(v) => cp(v, from, to),
-            Values::DateTime(v) => cp(v, from, to),
+            Values::Int(v) => cp_slots(v, from, to),
+            Values::Decimal(v) => cp_slots(v, from, to),
+            Values::Date(v) => cp_slots(v, from, to),
+            Values::DateTime(v) => cp_slots(v, from, to),
             Values::Bool(v) => cp(v, from, to),
         }
     }
@@ -80,26 +86,18 @@ impl<'a> Values<'a> {
     pub fn text(&self, i: usize) -> Option<Cow<'_, str>> {
         match self {
             Values::Text(v) => v.get(i)?.as_deref().map(Cow::Borrowed),
-            Values::Int(v) => v
-                .get(i)
-                .copied()
-                .flatten()
-                .map(|n| Cow::Owned(n.to_string())),
+            Values::Int(v) => v.get(i).map(|n| Cow::Owned(n.to_string())),
             Values::Date(v) => v
                 .get(i)
-                .copied()
-                .flatten()
                 .and_then(crate::rules::emit::date_from_days)
                 .map(|d| Cow::Owned(d.to_string())),
-            Values::Decimal(v) => v.get(i).copied().flatten().and_then(|m| {
+            Values::Decimal(v) => v.get(i).and_then(|m| {
                 rust_decimal::Decimal::try_from_i128_with_scale(m, DECIMAL_SCALE as u32)
                     .ok()
                     .map(|d| Cow::Owned(crate::rules::emit::format_decimal(d)))
             }),
             Values::DateTime(v) => v
                 .get(i)
-                .copied()
-                .flatten()
                 .and_then(chrono::DateTime::from_timestamp_millis)
                 .map(|d| Cow::Owned(d.naive_utc().format("%Y-%m-%d %H:%M").to_string())),
             Values::Bool(v) => v
@@ -110,44 +108,50 @@ impl<'a> Values<'a> {
         }
     }
 
-    /// The polars column of these values.
-    pub fn to_column(&self, name: &str) -> PolarsResult<Column> {
-        self.to_column_at(name, None)
-    }
-
-    /// The polars column of the values at `keep` (all of them when `None`),
-    /// built straight from the kept rows.
-    pub fn to_column_at(&self, name: &str, keep: Option<&[usize]>) -> PolarsResult<Column> {
-        fn kept<'v, T>(
-            v: &'v [Option<T>],
-            keep: Option<&'v [usize]>,
-        ) -> Box<dyn Iterator<Item = &'v Option<T>> + 'v> {
-            match keep {
-                Some(idx) => Box::new(idx.iter().map(move |&i| &v[i])),
-                None => Box::new(v.iter()),
-            }
+    /// The polars column of the values at `keep` (all of them when `None`).
+    /// Numbers and dates of every row move into polars without a copy.
+    pub fn into_column_at(self, name: &str, keep: Option<&[usize]>) -> PolarsResult<Column> {
+        fn numbers<T: PolarsNumericType>(
+            name: PlSmallStr,
+            v: Slots<T::Native>,
+            keep: Option<&[usize]>,
+        ) -> ChunkedArray<T>
+        where
+            T::Native: Copy + Default,
+        {
+            let ca: ChunkedArray<T> = match keep {
+                Some(idx) => {
+                    ChunkedArray::from_iter_options(name.clone(), idx.iter().map(|&i| v.get(i)))
+                }
+                None => v.into(),
+            };
+            ca.with_name(name)
         }
         let name: PlSmallStr = name.into();
         let series = match self {
             Values::Text(v) => {
-                StringChunked::from_iter_options(name, kept(v, keep).map(|o| o.as_deref()))
-                    .into_series()
+                let at = |i: usize| v[i].as_deref();
+                match keep {
+                    Some(idx) => StringChunked::from_iter_options(name, idx.iter().map(|&i| at(i))),
+                    None => StringChunked::from_iter_options(name, v.iter().map(|o| o.as_deref())),
+                }
+                .into_series()
             }
-            Values::Int(v) => {
-                Int64Chunked::from_iter_options(name, kept(v, keep).copied()).into_series()
-            }
-            Values::Decimal(v) => Int128Chunked::from_iter_options(name, kept(v, keep).copied())
+            Values::Int(v) => numbers::<Int64Type>(name, v, keep).into_series(),
+            Values::Decimal(v) => numbers::<Int128Type>(name, v, keep)
                 .into_decimal(DECIMAL_PRECISION, DECIMAL_SCALE)?
                 .into_series(),
-            Values::Date(v) => Int32Chunked::from_iter_options(name, kept(v, keep).copied())
+            Values::Date(v) => numbers::<Int32Type>(name, v, keep)
                 .into_date()
                 .into_series(),
-            Values::DateTime(v) => Int64Chunked::from_iter_options(name, kept(v, keep).copied())
+            Values::DateTime(v) => numbers::<Int64Type>(name, v, keep)
                 .into_datetime(TimeUnit::Milliseconds, None)
                 .into_series(),
-            Values::Bool(v) => {
-                BooleanChunked::from_iter_options(name, kept(v, keep).copied()).into_series()
+            Values::Bool(v) => match keep {
+                Some(idx) => BooleanChunked::from_iter_options(name, idx.iter().map(|&i| v[i])),
+                None => BooleanChunked::from_iter_options(name, v.into_iter()),
             }
+            .into_series(),
         };
         Ok(series.into_column())
     }

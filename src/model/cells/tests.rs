@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::Entity;
+use crate::model::slots::Slots;
 use crate::source::grid::{CellErrorKind, Grid};
 
 fn sheet(cells: &[(u32, u32, CellRef<'static>)]) -> Sheet {
@@ -34,7 +35,7 @@ fn dates_in_every_form_and_the_ones_that_fail() {
     let d = |y, m, day| Some(days(NaiveDate::from_ymd_opt(y, m, day).unwrap()));
     assert_eq!(
         p.values,
-        Values::Date(vec![
+        Values::Date(Slots::from(vec![
             d(2026, 11, 5),
             d(2026, 11, 3),
             None,
@@ -42,7 +43,7 @@ fn dates_in_every_form_and_the_ones_that_fail() {
             d(2026, 11, 25),
             d(2026, 11, 5),
             None
-        ])
+        ]))
     );
     let problems: Vec<_> = p
         .problems
@@ -74,7 +75,7 @@ fn quantities_and_money() {
     let q = read_column(&s, 0, &[0, 1, 2, 3], field(Entity::OrderLines, "quantity"));
     assert_eq!(
         q.values,
-        Values::Int(vec![Some(3), None, Some(-1), Some(2)])
+        Values::Int(Slots::from(vec![Some(3), None, Some(-1), Some(2)]))
     );
     let cats: Vec<_> = q.problems.iter().map(|p| (p.index, p.category)).collect();
     assert_eq!(
@@ -89,12 +90,12 @@ fn quantities_and_money() {
     );
     assert_eq!(
         p.values,
-        Values::Decimal(vec![
+        Values::Decimal(Slots::from(vec![
             Some(1_234_500_000),
             Some(12_100_000),
             Some(-3_000_000),
             None
-        ])
+        ]))
     );
     assert_eq!(p.problems.len(), 1);
     assert_eq!(p.problems[0].reason, "a negative price");
@@ -131,9 +132,9 @@ fn a_1904_workbook_reads_plain_serials_in_its_own_system() {
     let p = read_column(&s, 0, &[0], field(Entity::Shipments, "shipped_at"));
     assert_eq!(
         p.values,
-        Values::Date(vec![Some(days(
+        Values::Date(Slots::from(vec![Some(days(
             NaiveDate::from_ymd_opt(2026, 11, 5).unwrap()
-        ))])
+        ))]))
     );
 }
 

@@ -1,0 +1,127 @@
+//! Parsed numbers and dates of one column, stored as the values and a validity
+//! bit per row: half the memory of `Vec<Option<i128>>`, and handed to polars as
+//! they are, without a copy.
+
+use polars::prelude::*;
+use polars_arrow::bitmap::MutableBitmap;
+
+/// One value per row, `None` where the validity bit is off.
+#[derive(Clone, Default)]
+pub struct Slots<T> {
+    values: Vec<T>,
+    valid: MutableBitmap,
+}
+
+impl<T: Copy + Default> Slots<T> {
+    pub fn with_capacity(n: usize) -> Slots<T> {
+        Slots {
+            values: Vec::with_capacity(n),
+            valid: MutableBitmap::with_capacity(n),
+        }
+    }
+
+    pub fn push(&mut self, v: Option<T>) {
+        self.values.push(v.unwrap_or_default());
+        self.valid.push(v.is_some());
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<T> {
+        (i < self.len() && self.valid.get(i)).then(|| self.values[i])
+    }
+
+    /// Sets row `i` (a row past the end is left alone).
+    pub fn set(&mut self, i: usize, v: Option<T>) {
+        if i < self.len() {
+            self.values[i] = v.unwrap_or_default();
+            self.valid.set(i, v.is_some());
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Option<T>> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// The rows at `indices`, in that order.
+    pub fn select(&self, indices: &[usize]) -> Slots<T> {
+        indices.iter().map(|&i| self.get(i)).collect()
+    }
+}
+
+impl<T: PolarsNumericType> From<Slots<T::Native>> for ChunkedArray<T>
+where
+    T::Native: Copy + Default,
+{
+    /// Moves the values into polars; the validity bits become its null mask.
+    fn from(s: Slots<T::Native>) -> ChunkedArray<T> {
+        ChunkedArray::from_vec_validity(PlSmallStr::EMPTY, s.values, Some(s.valid.into()))
+    }
+}
+
+impl<T: Copy + Default> FromIterator<Option<T>> for Slots<T> {
+    fn from_iter<I: IntoIterator<Item = Option<T>>>(iter: I) -> Slots<T> {
+        let iter = iter.into_iter();
+        let mut out = Slots::with_capacity(iter.size_hint().0);
+        for v in iter {
+            out.push(v);
+        }
+        out
+    }
+}
+
+impl<T: Copy + Default> From<Vec<Option<T>>> for Slots<T> {
+    fn from(v: Vec<Option<T>>) -> Slots<T> {
+        v.into_iter().collect()
+    }
+}
+
+/// Equal when every row holds the same value or is empty in both (what an
+/// empty row stores underneath does not matter).
+impl<T: Copy + Default + PartialEq> PartialEq for Slots<T> {
+    fn eq(&self, other: &Slots<T>) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl<T: Copy + Default + std::fmt::Debug> std::fmt::Debug for Slots<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_rows_stay_empty_and_values_move_into_polars_unchanged() {
+        let mut s: Slots<i128> = vec![Some(5), None, Some(-7)].into();
+        assert_eq!(s.get(1), None);
+        assert_eq!(s.get(3), None);
+        s.set(1, Some(9));
+        s.set(0, None);
+        assert_eq!(s.iter().collect::<Vec<_>>(), vec![None, Some(9), Some(-7)]);
+        assert_eq!(s.select(&[2, 0]), Slots::from(vec![Some(-7), None]));
+        let ca: Int128Chunked = s.into();
+        assert_eq!(
+            ca.iter().collect::<Vec<_>>(),
+            vec![None, Some(9), Some(-7)]
+        );
+    }
+
+    #[test]
+    fn equality_ignores_what_an_empty_row_stores() {
+        let mut a: Slots<i64> = vec![Some(1), Some(2)].into();
+        a.set(1, None);
+        let b: Slots<i64> = vec![Some(1), None].into();
+        assert_eq!(a, b);
+        assert_ne!(a, Slots::from(vec![Some(1), Some(3)]));
+    }
+}
