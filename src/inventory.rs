@@ -45,9 +45,10 @@ pub fn read_all(paths: &[PathBuf], opts: ReadOptions, quiet: bool) -> Inventory 
         })
         .collect();
     let progress = Progress::new(walked.files.len() as u64, "reading", quiet);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Every file may split into chunks: they share the one thread pool, so a
+    // large file read beside small ones still gets every core.
     let opts = ReadOptions {
-        threads: if walked.files.len() <= 1 { threads } else { 1 },
+        threads: rayon::current_num_threads(),
         ..opts
     };
     let results: Vec<Result<ReadFile, ReadError>> = walked

@@ -87,13 +87,11 @@ pub fn frame(k: &Kept<'_, '_>, parsed: Vec<Option<ParsedColumn<'_>>>) -> PolarsR
     let derived_shipment = (entity == Entity::Shipments && feed.column_of("shipment_id").is_none())
         .then(|| shipment_ids(fields, &parsed, keep).into_column_at("shipment_id", None))
         .transpose()?;
-    let keys: Vec<Column> = match entity {
-        Entity::OrderLines => vec![keyed(fields, &parsed, keep, "sku")],
-        Entity::Inventory | Entity::StockCounts => vec![
-            keyed(fields, &parsed, keep, "sku"),
-            keyed(fields, &parsed, keep, "location"),
-        ],
-        _ => Vec::new(),
+    // The fields whose trimmed, case-folded key columns the rules join on.
+    let keyed_fields: &[&str] = match entity {
+        Entity::OrderLines => &["sku"],
+        Entity::Inventory | Entity::StockCounts => &["sku", "location"],
+        _ => &[],
     };
     let mut cols: Vec<Column> = Vec::with_capacity(fields.len() + 6);
     cols.push(Column::new("_source".into(), vec![source; n]));
@@ -107,11 +105,29 @@ pub fn frame(k: &Kept<'_, '_>, parsed: Vec<Option<ParsedColumn<'_>>>) -> PolarsR
     let at = (!identity).then_some(keep);
     let derived = derived_line_no.is_some();
     let (mut line_no, mut shipment_id) = (derived_line_no, derived_shipment);
-    let converted: Vec<Option<Column>> = fields
+    // A key column is made in the same task as its field's column.
+    let converted: Vec<(Option<Column>, Option<Column>)> = fields
         .par_iter()
         .zip(parsed.into_par_iter())
-        .map(|(f, p)| p.map(|p| p.values.into_column_at(f.name, at)).transpose())
+        .map(|(f, p)| {
+            let key = keyed_fields
+                .contains(&f.name)
+                .then(|| keyed(f.name, p.as_ref().map(|p| &p.values), keep));
+            let column = p.map(|p| p.values.into_column_at(f.name, at)).transpose()?;
+            Ok((column, key))
+        })
         .collect::<PolarsResult<_>>()?;
+    let (converted, keys): (Vec<Option<Column>>, Vec<Option<Column>>) =
+        converted.into_iter().unzip();
+    let keys: Vec<Column> = keyed_fields
+        .iter()
+        .filter_map(|name| {
+            fields
+                .iter()
+                .position(|f| f.name == *name)
+                .and_then(|i| keys[i].clone())
+        })
+        .collect();
     for (f, column) in fields.iter().zip(converted) {
         cols.push(match column {
             Some(c) => c,
@@ -138,25 +154,15 @@ pub fn frame(k: &Kept<'_, '_>, parsed: Vec<Option<ParsedColumn<'_>>>) -> PolarsR
 
 /// A trimmed, case-folded key column (`_sku_key`, `_location_key`), built
 /// straight into polars (no string per row).
-fn keyed(
-    fields: &[&'static Field],
-    parsed: &[Option<ParsedColumn<'_>>],
-    keep: &[usize],
-    name: &str,
-) -> Column {
+fn keyed(name: &str, values: Option<&Values<'_>>, keep: &[usize]) -> Column {
     let key = format!("_{name}_key");
-    let Some(p) = fields
-        .iter()
-        .position(|f| f.name == name)
-        .and_then(|pos| parsed.get(pos))
-        .and_then(Option::as_ref)
-    else {
+    let Some(values) = values else {
         return Column::full_null(key.as_str().into(), keep.len(), &DataType::String);
     };
     let mut builder = StringChunkedBuilder::new(key.as_str().into(), keep.len());
     let mut scratch = String::new();
     for &i in keep {
-        match p.values.text(i) {
+        match values.text(i) {
             Some(t) => {
                 let t = crate::source::grid::trimmed(&t);
                 scratch.clear();

@@ -1,22 +1,23 @@
 //! Parsed numbers and dates of one column, stored as the values and a validity
-//! bit per row: half the memory of `Vec<Option<i128>>`, and handed to polars as
-//! they are, without a copy.
+//! flag per row: about half the memory of `Vec<Option<i128>>`, and the values
+//! handed to polars as they are, without a copy.
 
 use polars::prelude::*;
-use polars_arrow::bitmap::MutableBitmap;
+use polars_arrow::bitmap::Bitmap;
 
 /// One value per row, `None` where the validity bit is off.
 #[derive(Clone, Default)]
 pub struct Slots<T> {
     values: Vec<T>,
-    valid: MutableBitmap,
+    /// A byte per row while parsing (a bitmap is built once, for polars).
+    valid: Vec<bool>,
 }
 
 impl<T: Copy + Default> Slots<T> {
     pub fn with_capacity(n: usize) -> Slots<T> {
         Slots {
             values: Vec::with_capacity(n),
-            valid: MutableBitmap::with_capacity(n),
+            valid: Vec::with_capacity(n),
         }
     }
 
@@ -34,14 +35,14 @@ impl<T: Copy + Default> Slots<T> {
     }
 
     pub fn get(&self, i: usize) -> Option<T> {
-        (i < self.len() && self.valid.get(i)).then(|| self.values[i])
+        (self.valid.get(i) == Some(&true)).then(|| self.values[i])
     }
 
     /// Sets row `i` (a row past the end is left alone).
     pub fn set(&mut self, i: usize, v: Option<T>) {
         if i < self.len() {
             self.values[i] = v.unwrap_or_default();
-            self.valid.set(i, v.is_some());
+            self.valid[i] = v.is_some();
         }
     }
 
@@ -61,7 +62,8 @@ where
 {
     /// Moves the values into polars; the validity bits become its null mask.
     fn from(s: Slots<T::Native>) -> ChunkedArray<T> {
-        ChunkedArray::from_vec_validity(PlSmallStr::EMPTY, s.values, Some(s.valid.into()))
+        let valid: Bitmap = s.valid.into_iter().collect();
+        ChunkedArray::from_vec_validity(PlSmallStr::EMPTY, s.values, Some(valid))
     }
 }
 
@@ -110,10 +112,7 @@ mod tests {
         assert_eq!(s.iter().collect::<Vec<_>>(), vec![None, Some(9), Some(-7)]);
         assert_eq!(s.select(&[2, 0]), Slots::from(vec![Some(-7), None]));
         let ca: Int128Chunked = s.into();
-        assert_eq!(
-            ca.iter().collect::<Vec<_>>(),
-            vec![None, Some(9), Some(-7)]
-        );
+        assert_eq!(ca.iter().collect::<Vec<_>>(), vec![None, Some(9), Some(-7)]);
     }
 
     #[test]

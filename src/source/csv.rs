@@ -3,6 +3,7 @@
 //! are kept whole (extra fields become extra columns) and reported, never fatal.
 //! Large files are parsed in parallel chunks whose seams are checked exactly.
 
+use rayon::prelude::*;
 use std::borrow::Cow;
 
 use super::encoding::{self, Decoded, NotText};
@@ -223,20 +224,16 @@ fn parse_in_chunks_of(
     let mut chunks: Vec<Result<Chunk, TooLarge>> = if seams.len() <= 2 {
         vec![parse_chunk(bytes, 0, None, delimiter, usual, sizes)]
     } else {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = seams
-                .windows(2)
-                .map(|w| {
-                    let (start, end) = (w[0], w[1]);
-                    let hint = (end < bytes.len()).then_some(end);
-                    s.spawn(move || parse_chunk(bytes, start, hint, delimiter, usual, sizes))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or(Err(TooLarge)))
-                .collect()
-        })
+        // On the shared pool: a large file read beside others takes whatever
+        // threads they leave free.
+        seams
+            .par_windows(2)
+            .map(|w| {
+                let (start, end) = (w[0], w[1]);
+                let hint = (end < bytes.len()).then_some(end);
+                parse_chunk(bytes, start, hint, delimiter, usual, sizes)
+            })
+            .collect()
     };
     // Check each seam: the chunk before it must have stopped exactly there.
     let mut accepted: Vec<Chunk> = Vec::new();

@@ -5,6 +5,7 @@
 
 use super::grid::{CellRef, Grid};
 use super::{Merge, Sheet};
+use rayon::prelude::*;
 
 /// How many rows from the top are searched for the header.
 const HEADER_SEARCH_ROWS: usize = 50;
@@ -279,26 +280,38 @@ fn is_totals_row(sheet: &Sheet, row: usize) -> bool {
 }
 
 /// Per row: whether it is blank, and whether one of its cells reads as a totals
-/// label. Computed column by column, which is far cheaper than row by row.
+/// label. Computed column by column (far cheaper than row by row), the columns
+/// side by side on the thread pool.
 fn row_flags(grid: &Grid) -> (Vec<bool>, Vec<bool>) {
+    const FILLED: u8 = 1;
+    const LABEL: u8 = 2;
     let n = grid.rows();
+    let per_column: Vec<Vec<u8>> = (0..grid.cols())
+        .into_par_iter()
+        .filter_map(|c| grid.column(c))
+        .map(|column| {
+            let mut flags = vec![0u8; n];
+            column.for_each(|row, cell| {
+                if row >= n || cell.is_empty() {
+                    return;
+                }
+                flags[row] |= FILLED;
+                if let CellRef::Text(t) = cell
+                    && is_totals_label(t)
+                {
+                    flags[row] |= LABEL;
+                }
+            });
+            flags
+        })
+        .collect();
     let mut blank = vec![true; n];
     let mut label = vec![false; n];
-    for c in 0..grid.cols() {
-        let Some(column) = grid.column(c) else {
-            continue;
-        };
-        column.for_each(|row, cell| {
-            if row >= n || cell.is_empty() {
-                return;
-            }
-            blank[row] = false;
-            if let CellRef::Text(t) = cell
-                && is_totals_label(t)
-            {
-                label[row] = true;
-            }
-        });
+    for flags in &per_column {
+        for (row, &f) in flags.iter().enumerate() {
+            blank[row] &= f & FILLED == 0;
+            label[row] |= f & LABEL != 0;
+        }
     }
     (blank, label)
 }
