@@ -1,0 +1,150 @@
+use super::*;
+use crate::source::grid::CellRef;
+
+fn read(text: &[u8]) -> (Sheet, TextFormat) {
+    read_csv(text, "t.csv", "csv", None, 1).unwrap()
+}
+
+fn row(sheet: &Sheet, r: usize) -> Vec<String> {
+    (0..sheet.grid.cols())
+        .map(|c| match sheet.grid.get(r, c) {
+            CellRef::Text(t) => t.to_string(),
+            _ => String::new(),
+        })
+        .collect()
+}
+
+#[test]
+fn sniffs_each_delimiter() {
+    for (text, d) in [
+        ("a,b,c\n1,2,3\n", ','),
+        ("Artikel;Menge;Preis\nA-1;3;12,50\nA-2;4;1.234,00\n", ';'),
+        ("a\tb\n1\t2\n", '\t'),
+        ("a|b|c\n1|2|3\n", '|'),
+    ] {
+        let (_, f) = read(text.as_bytes());
+        assert_eq!(f.delimiter, d, "{text:?}");
+    }
+}
+
+#[test]
+fn identifiers_stay_text_and_quotes_keep_newlines() {
+    let (s, f) = read(b"id,note\r\n0017,\"two\r\nlines\"\r\n0018,\"say \"\"hi\"\"\"\r\n");
+    assert_eq!(f.line_ending, "crlf");
+    assert_eq!(row(&s, 1), ["0017", "two\r\nlines"]);
+    assert_eq!(row(&s, 2), ["0018", "say \"hi\""]);
+    // The record after the two-line field starts on line 4.
+    assert_eq!(s.lines, [1, 2, 4]);
+    assert_eq!(s.cell_name(2, 1), "B4");
+}
+
+#[test]
+fn ragged_rows_are_kept_and_reported() {
+    let (s, _) = read(b"a,b,c\n1,2,3\n4,5\n6,7,8,9\n");
+    assert_eq!(s.grid.cols(), 4);
+    assert_eq!(row(&s, 3), ["6", "7", "8", "9"]);
+    assert_eq!(row(&s, 2), ["4", "5", "", ""]);
+    let ragged: Vec<_> = s.ragged.iter().map(|r| (r.row, r.fields)).collect();
+    assert_eq!(ragged, [(2, 2), (3, 4)]);
+    assert_eq!(s.usual_fields, 3);
+}
+
+#[test]
+fn old_mac_line_ends_count_lines() {
+    let (s, f) = read(b"a,b\r1,2\r3,4\r");
+    assert_eq!(f.line_ending, "cr");
+    assert_eq!(s.grid.rows(), 3);
+    assert_eq!(s.lines, [1, 2, 3]);
+}
+
+#[test]
+fn blank_lines_shift_line_numbers() {
+    let (s, _) = read(b"a,b\n\n1,2\n\n\n3,4\n");
+    assert_eq!(s.lines, [1, 3, 6]);
+}
+
+#[test]
+fn windows_1252_is_decoded() {
+    let (s, f) = read(b"Z\xE4hler;Menge\nM\xFCller;3\n");
+    assert_eq!(f.encoding, "windows-1252");
+    assert_eq!(row(&s, 0), ["Zähler", "Menge"]);
+    assert_eq!(row(&s, 1), ["Müller", "3"]);
+}
+
+#[test]
+fn empty_and_binary_files_are_errors() {
+    assert_eq!(
+        read_csv(b"", "e.csv", "csv", None, 1).unwrap_err().kind(),
+        "empty"
+    );
+    assert_eq!(
+        read_csv(b"\x00\x01\x02\x00", "b.csv", "csv", None, 1)
+            .unwrap_err()
+            .kind(),
+        "not_a_spreadsheet"
+    );
+}
+
+/// Chunks parsed on several threads give exactly the sequential result,
+/// including when a seam falls inside a quoted field with newlines.
+#[test]
+fn parallel_chunks_match_sequential_parse() {
+    let mut text = String::from("id,note,qty\n");
+    for i in 0..200_000 {
+        if i % 997 == 0 {
+            text.push_str(&format!("{i:06},\"multi\nline\n{i}\",{}\n", i % 7));
+        } else if i % 1_301 == 0 {
+            text.push_str(&format!("{i:06},short\n"));
+        } else {
+            text.push_str(&format!("{i:06},plain note {i},{}\n", i % 7));
+        }
+    }
+    assert!(text.len() > PARALLEL_MIN_BYTES);
+    let one = parse(&text, b',', 3, 1).unwrap();
+    for threads in [2, 3, 8] {
+        let many = parse(&text, b',', 3, threads).unwrap();
+        assert_eq!(many.lines, one.lines);
+        assert_eq!(many.ragged, one.ragged);
+        assert_eq!(many.grid.rows(), one.grid.rows());
+        for r in (0..one.grid.rows()).step_by(101) {
+            for c in 0..3 {
+                assert_eq!(many.grid.get(r, c), one.grid.get(r, c), "row {r} col {c}");
+            }
+        }
+    }
+    // A seam forced into a quoted field is detected and repaired.
+    let bytes = text.as_bytes();
+    let inside = text.find("multi\nline").unwrap() + 6;
+    let chunk = parse_chunk(bytes, 0, Some(inside), b',', 3, &Sizes::default()).unwrap();
+    assert_ne!(chunk.stopped_at, Some(inside));
+}
+
+proptest::proptest! {
+    /// Any bytes give a sheet or a clear error, never a panic; every record
+    /// has a line number and the line numbers never go down.
+    #[test]
+    fn any_bytes_read_or_fail_cleanly(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2_000)) {
+        if let Ok((sheet, _)) = read_csv(&bytes, "p.csv", "csv", None, 2) {
+            proptest::prop_assert_eq!(sheet.lines.len(), sheet.grid.rows());
+            proptest::prop_assert!(sheet.lines.windows(2).all(|w| w[0] <= w[1]));
+        }
+    }
+
+    /// Text made of delimiters, quotes and line ends parses the same on one
+    /// thread and on several.
+    #[test]
+    fn chunked_parsing_equals_sequential(cells in proptest::collection::vec("[a-c,;\"\n\r ]{0,6}", 1..400)) {
+        let text = cells.join(",");
+        let one = parse(&text, b',', 3, 1).unwrap();
+        // Chunks from 64 bytes, so small texts are split too, seams and all.
+        let many = parse_in_chunks_of(&text, b',', 3, 4, 64).unwrap();
+        proptest::prop_assert_eq!(&one.lines, &many.lines);
+        proptest::prop_assert_eq!(&one.ragged, &many.ragged);
+        proptest::prop_assert_eq!(one.grid.rows(), many.grid.rows());
+        for r in 0..one.grid.rows() {
+            for c in 0..one.grid.cols().max(many.grid.cols()) {
+                proptest::prop_assert_eq!(one.grid.get(r, c), many.grid.get(r, c), "row {} col {}", r, c);
+            }
+        }
+    }
+}
