@@ -397,3 +397,12 @@ fn many_differing_fields_are_named_without_their_values() {
     ];
     assert_eq!(super::describe(&four), "a, b, c and d");
 }
+
+#[test]
+fn only_rows_whose_hash_recurs_are_candidates() {
+    let mask = super::seen_twice(&[7, 3, 7, 9, 3, 7]);
+    let got: Vec<Option<bool>> = mask.iter().collect();
+    let t = Some(true);
+    let f = Some(false);
+    assert_eq!(got, [t, t, t, f, t, t]);
+}
