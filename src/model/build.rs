@@ -217,19 +217,37 @@ fn build_feed(
         .flatten()
         .flat_map(|p| p.problems.iter().map(|pr| display[pr.index]))
         .collect();
+    let required: Vec<(&'static Field, &ParsedColumn<'_>)> = fields
+        .iter()
+        .zip(&parsed)
+        .filter_map(|(f, p)| Some((*f, p.as_ref()?)))
+        .filter(|(f, _)| f.required)
+        .collect();
+    // Rows with a problem in a required field, marked once: most rows are then
+    // kept after a look at their required values alone.
+    let mut troubled = vec![false; rows.len()];
+    for (_, p) in &required {
+        for pr in &p.problems {
+            if let Some(t) = troubled.get_mut(pr.index) {
+                *t = true;
+            }
+        }
+    }
     for &i in &selection {
+        if !troubled.get(i).copied().unwrap_or(true)
+            && required.iter().all(|(_, p)| !p.values.is_null(i))
+        {
+            keep.push(i);
+            continue;
+        }
         let mut reasons = Vec::new();
-        for (f, p) in fields.iter().zip(&parsed) {
-            let Some(p) = p else { continue };
+        for &(f, p) in &required {
             // Problems are in row order: a binary search, not a scan per row.
             let problem = p
                 .problems
                 .binary_search_by_key(&i, |pr| pr.index)
                 .ok()
                 .and_then(|at| p.problems.get(at));
-            if !f.required {
-                continue;
-            }
             match problem {
                 Some(pr) => reasons.push(RejectReason {
                     field: f.name,
