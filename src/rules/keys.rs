@@ -198,17 +198,22 @@ fn later_occurrences(
         .collect()
 }
 
-/// Which rows carry a hash that some other row carries too.
+/// Which rows carry a hash that some other row carries too. The hashes are
+/// sorted in a copy: repeats sit side by side, with no hash table to hold.
 fn seen_twice(hashes: &[u64]) -> BooleanChunked {
-    let mut once = PlHashSet::with_capacity(hashes.len());
-    let mut twice = PlHashSet::new();
-    for &h in hashes {
-        if !once.insert(h) {
-            twice.insert(h);
-        }
-    }
-    drop(once);
-    hashes.iter().map(|h| twice.contains(h)).collect()
+    let mut sorted = hashes.to_vec();
+    sorted.sort_unstable();
+    let mut twice: Vec<u64> = sorted
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    drop(sorted);
+    twice.dedup();
+    hashes
+        .iter()
+        .map(|h| !twice.is_empty() && twice.binary_search(h).is_ok())
+        .collect()
 }
 
 /// One hash per row over the source and the key parts (nulls hash alike, as
