@@ -6,6 +6,7 @@ use polars::prelude::*;
 
 use crate::findings::{Category, Finding, Location, Severity};
 use crate::model::Entity;
+use crate::model::canonical::{row_id, row_id_expr};
 
 use super::Context;
 
@@ -206,11 +207,9 @@ pub fn tainted(ctx: &Context<'_>) -> Expr {
         .iter()
         .flat_map(|s| {
             let rows = by_region.get(&s.region).map_or(&[][..], |r| r.as_slice());
-            rows.iter()
-                .map(move |row| (u64::from(s.id) << 32) | u64::from(*row))
+            rows.iter().map(move |row| row_id(s.id, *row))
         })
         .collect();
     let set = Series::new("_tainted_keys".into(), keys);
-    (col("_source").cast(DataType::UInt64) * lit(1u64 << 32) + col("_row").cast(DataType::UInt64))
-        .is_in(lit(set).implode(false), false)
+    row_id_expr().is_in(lit(set).implode(false), false)
 }

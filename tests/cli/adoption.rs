@@ -6,32 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::support::{TestDir, run};
-
-const CONFIG: &str = r#"version = 1
-[[source]]
-file = "tracker.csv"
-feeds = ["orders"]
-columns = [
-  { column = "A", header = "Order", field = "order_id" },
-  { column = "B", header = "Date", field = "order_date" },
-  { column = "C", header = "Status", field = "status" },
-]
-[[source]]
-file = "oms/orders.csv"
-feeds = ["orders"]
-columns = [
-  { column = "A", header = "order_id", field = "order_id" },
-  { column = "B", header = "order_date", field = "order_date" },
-  { column = "C", header = "status", field = "status" },
-]
-[[shadow]]
-name = "tracker"
-path = "tracker.csv"
-entity = "orders"
-owner = "Janet"
-system = "oms/orders.csv"
-"#;
+use crate::support::{TestDir, run, tracker_config};
 
 /// Orders SO-1..=SO-n as CSV rows "SO-i,date,status"; dates by order number.
 fn date_of(i: u32) -> &'static str {
@@ -63,7 +38,7 @@ struct Story {
 impl Story {
     fn new() -> Story {
         let t = TestDir::new();
-        t.write("offsheet.toml", CONFIG);
+        t.write("offsheet.toml", tracker_config("tracker"));
         Story { t }
     }
 
@@ -280,7 +255,7 @@ fn without_a_ledger_or_a_config_the_commands_say_what_to_do() {
     let (code, _, err) = run(t.offsheet().args(["adoption", "status"]));
     assert_eq!(code, 2);
     assert!(err.contains("no offsheet.toml"), "{err}");
-    t.write("offsheet.toml", CONFIG);
+    t.write("offsheet.toml", tracker_config("tracker"));
     t.write("tracker.csv", "Order,Date,Status\n");
     t.write("oms/orders.csv", "order_id,order_date,status\n");
     let (code, _, err) = run(t.offsheet().args(["adoption", "status"]));

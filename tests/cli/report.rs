@@ -6,7 +6,7 @@ use std::path::Path;
 
 use calamine::{Reader, Xlsx, open_workbook};
 
-use crate::support::{TestDir, run};
+use crate::support::{TestDir, run, tracker_config};
 
 const ORDERS: &str = "order_id,order_date,status,currency\n\
 SO-1,2026-10-01,placed,EUR\n\
@@ -222,33 +222,7 @@ fn a_second_run_gives_the_same_page_and_never_reads_its_own_output() {
 #[test]
 fn adoption_is_charted_per_shadow_sheet_once_snapshots_exist() {
     let t = TestDir::new();
-    t.write(
-        "offsheet.toml",
-        r#"version = 1
-[[source]]
-file = "tracker.csv"
-feeds = ["orders"]
-columns = [
-  { column = "A", header = "Order", field = "order_id" },
-  { column = "B", header = "Date", field = "order_date" },
-  { column = "C", header = "Status", field = "status" },
-]
-[[source]]
-file = "oms/orders.csv"
-feeds = ["orders"]
-columns = [
-  { column = "A", header = "order_id", field = "order_id" },
-  { column = "B", header = "order_date", field = "order_date" },
-  { column = "C", header = "status", field = "status" },
-]
-[[shadow]]
-name = "tracker <Janet>"
-path = "tracker.csv"
-entity = "orders"
-owner = "Janet"
-system = "oms/orders.csv"
-"#,
-    );
+    t.write("offsheet.toml", tracker_config("tracker <Janet>"));
     let rows = |header: &str, n: u32| {
         let mut s = format!("{header}\n");
         for i in 1..=n {

@@ -59,3 +59,33 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// offsheet.toml pairing the shadow sheet tracker.csv (order, date, status) with
+/// the system export oms/orders.csv, the shadow named `shadow`, owned by Janet.
+pub fn tracker_config(shadow: &str) -> String {
+    r#"version = 1
+[[source]]
+file = "tracker.csv"
+feeds = ["orders"]
+columns = [
+  { column = "A", header = "Order", field = "order_id" },
+  { column = "B", header = "Date", field = "order_date" },
+  { column = "C", header = "Status", field = "status" },
+]
+[[source]]
+file = "oms/orders.csv"
+feeds = ["orders"]
+columns = [
+  { column = "A", header = "order_id", field = "order_id" },
+  { column = "B", header = "order_date", field = "order_date" },
+  { column = "C", header = "status", field = "status" },
+]
+[[shadow]]
+name = "{shadow}"
+path = "tracker.csv"
+entity = "orders"
+owner = "Janet"
+system = "oms/orders.csv"
+"#
+    .replace("{shadow}", shadow)
+}
