@@ -96,14 +96,15 @@ pub fn run_on(
 /// Stage timings on stderr when `OFFSHEET_TIMINGS` is set, for finding where a
 /// long audit spends its time.
 struct Stopwatch {
-    started: Option<std::cell::Cell<std::time::Instant>>,
+    /// Wall clock and process CPU seconds at the last lap.
+    started: Option<std::cell::Cell<(std::time::Instant, f64)>>,
 }
 
 impl Stopwatch {
     fn start() -> Stopwatch {
         Stopwatch {
             started: std::env::var_os("OFFSHEET_TIMINGS")
-                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+                .map(|_| std::cell::Cell::new((std::time::Instant::now(), cpu_seconds()))),
         }
     }
 
@@ -113,25 +114,55 @@ impl Stopwatch {
 
     fn lap(&self, what: &str) {
         if let Some(t) = &self.started {
+            let (wall, cpu) = t.get();
             let peak = peak_memory();
+            let now = cpu_seconds();
             eprintln!(
-                "timing: {what}: {:.3}s {peak}",
-                t.get().elapsed().as_secs_f64()
+                "timing: {what}: {:.3}s (cpu {:.3}s) {peak}",
+                wall.elapsed().as_secs_f64(),
+                now - cpu
             );
-            t.set(std::time::Instant::now());
+            t.set((std::time::Instant::now(), now));
         }
     }
 }
 
-/// The process's peak resident memory so far as `/proc/self/status` gives it
-/// (Linux; empty elsewhere), to see which stage sets it.
+/// CPU seconds this process has used, all threads (0 where unknown).
+fn cpu_seconds() -> f64 {
+    #[cfg(unix)]
+    {
+        // SAFETY: getrusage only writes into the struct it is given.
+        let usage = unsafe {
+            let mut r: libc::rusage = std::mem::zeroed();
+            libc::getrusage(libc::RUSAGE_SELF, &mut r);
+            r
+        };
+        let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+        secs(usage.ru_utime) + secs(usage.ru_stime)
+    }
+    #[cfg(not(unix))]
+    {
+        0.0
+    }
+}
+
+/// The process's peak resident memory so far, its resident memory now, and
+/// how much of that is heap and how much mapped files (code), as
+/// `/proc/self/status` gives them (Linux; empty elsewhere): to see which
+/// stage sets the peak.
 pub fn peak_memory() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .filter(|l| {
+                    l.starts_with("VmHWM:")
+                        || l.starts_with("VmRSS:")
+                        || l.starts_with("RssFile:")
+                        || l.starts_with("RssAnon:")
+                })
                 .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .reduce(|a, b| a + " " + &b)
         })
         .unwrap_or_default()
 }

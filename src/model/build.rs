@@ -149,15 +149,24 @@ fn build_feed(
             .filter_map(|f| feed.column_of(f))
             .map(|c| c.col)
             .collect();
+        // Each line column marks its non-empty rows in one pass down the column.
+        let mut has_line = vec![false; sheet.grid.rows()];
+        for c in line_cols {
+            if let Some(column) = sheet.grid.column(c as usize) {
+                column.for_each(|row, cell| {
+                    if !cell.is_empty()
+                        && let Some(h) = has_line.get_mut(row)
+                    {
+                        *h = true;
+                    }
+                });
+            }
+        }
         region
             .data_rows
             .iter()
             .copied()
-            .filter(|&r| {
-                line_cols
-                    .iter()
-                    .any(|&c| !sheet.grid.get(r as usize, c as usize).is_empty())
-            })
+            .filter(|&r| has_line.get(r as usize).copied().unwrap_or(false))
             .collect()
     } else {
         region.data_rows.clone()
@@ -168,7 +177,7 @@ fn build_feed(
         .collect();
     // Parse every mapped field, a column per task.
     let fields: Vec<&'static Field> = entity.fields().iter().collect();
-    let mut parsed: Vec<Option<ParsedColumn<'_>>> = fields
+    let mut parsed: Vec<Option<ParsedColumn>> = fields
         .par_iter()
         .map(|f| {
             feed.column_of(f.name)
@@ -217,7 +226,7 @@ fn build_feed(
         .flatten()
         .flat_map(|p| p.problems.iter().map(|pr| display[pr.index]))
         .collect();
-    let required: Vec<(&'static Field, &ParsedColumn<'_>)> = fields
+    let required: Vec<(&'static Field, &ParsedColumn)> = fields
         .iter()
         .zip(&parsed)
         .filter_map(|(f, p)| Some((*f, p.as_ref()?)))
@@ -315,7 +324,7 @@ fn build_feed(
 }
 
 /// Continuation rows leave the order id empty: copy it down from the row above.
-fn fill_down(col: &mut ParsedColumn<'_>) -> usize {
+fn fill_down(col: &mut ParsedColumn) -> usize {
     let mut fills = 0;
     let mut last: Option<usize> = None;
     for i in 0..col.values.len() {
@@ -393,7 +402,7 @@ impl FeedState<'_> {
     fn merge_order_rows(
         &mut self,
         fields: &[&'static Field],
-        parsed: &mut [Option<ParsedColumn<'_>>],
+        parsed: &mut [Option<ParsedColumn>],
         rows: &[u32],
         sheet: &Sheet,
         feed: &Feed,
@@ -530,7 +539,7 @@ fn unmapped_required(info: &SourceInfo, fields: &[&'static Field]) -> Vec<Findin
 /// rejected record still counts as existing for references.
 fn identifiers(
     fields: &[&'static Field],
-    parsed: &[Option<ParsedColumn<'_>>],
+    parsed: &[Option<ParsedColumn>],
     i: usize,
 ) -> Vec<(&'static str, String)> {
     const IDS: [&str; 5] = ["order_id", "sku", "invoice_id", "shipment_id", "location"];
@@ -550,7 +559,7 @@ fn identifiers(
 pub fn record_key(
     entity: Entity,
     fields: &[&'static Field],
-    parsed: &[Option<ParsedColumn<'_>>],
+    parsed: &[Option<ParsedColumn>],
     i: usize,
 ) -> Option<String> {
     let get = |name: &str| -> Option<String> {

@@ -15,15 +15,17 @@ use crate::mapping::parse::{
     parse_decimal, parse_int, parse_status,
 };
 use crate::model::{Field, FieldType};
+use crate::source::grid::{Column, trimmed};
 use crate::source::{CellRef, Sheet};
 
 use super::canonical::DECIMAL_SCALE;
 use super::slots::Slots;
+use super::texts::Texts;
 
 /// A column's values, one per data row (`None` = empty or unusable).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Values<'a> {
-    Text(Vec<Option<Cow<'a, str>>>),
+pub enum Values {
+    Text(Texts),
     Int(Slots<i64>),
     /// Mantissas at [`DECIMAL_SCALE`].
     Decimal(Slots<i128>),
@@ -34,10 +36,10 @@ pub enum Values<'a> {
     Bool(Vec<Option<bool>>),
 }
 
-impl Values<'_> {
+impl Values {
     pub fn is_null(&self, i: usize) -> bool {
         match self {
-            Values::Text(v) => v.get(i).is_none_or(Option::is_none),
+            Values::Text(v) => v.get(i).is_none(),
             Values::Int(v) => v.get(i).is_none(),
             Values::Decimal(v) => v.get(i).is_none(),
             Values::Date(v) => v.get(i).is_none(),
@@ -60,8 +62,8 @@ pub struct Problem {
 
 /// A parsed column and how it was read.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ParsedColumn<'a> {
-    pub values: Values<'a>,
+pub struct ParsedColumn {
+    pub values: Values,
     pub problems: Vec<Problem>,
     /// How ambiguous values were decided ("day-first: ..."), if that mattered.
     pub decision: Option<String>,
@@ -94,16 +96,12 @@ pub fn number_text(n: f64) -> String {
 }
 
 /// Reads `field` from column `col` of the given data rows.
-pub fn read_column<'a>(
-    sheet: &'a Sheet,
-    col: u32,
-    rows: &[u32],
-    field: &Field,
-) -> ParsedColumn<'a> {
+pub fn read_column(sheet: &Sheet, col: u32, rows: &[u32], field: &Field) -> ParsedColumn {
     let column = sheet.grid.column(col as usize);
-    let cell = |r: u32| column.map_or(CellRef::Empty, |c| c.get(r as usize));
+    static NO_COLUMN: Column = Column::EMPTY;
+    let cells = || column.unwrap_or(&NO_COLUMN).cells_at(rows);
     let texts = || {
-        rows.iter().filter_map(move |&r| match cell(r) {
+        cells().filter_map(|c| match c {
             CellRef::Text(t) => Some(t),
             _ => None,
         })
@@ -148,19 +146,53 @@ pub fn read_column<'a>(
         memo: Default::default(),
     };
     let mut problems = Vec::new();
+    let column = column.unwrap_or(&NO_COLUMN);
+    let p = &mut problems;
     let values = match field.ty {
         FieldType::Text | FieldType::Email | FieldType::Currency | FieldType::Status => {
-            Values::Text(collect(rows, &cell, &mut problems, |c| reader.text(c)))
+            Values::Text(read_all(
+                column,
+                rows,
+                p,
+                |c| reader.text(c),
+                |t| reader.text_str(t),
+            ))
         }
-        FieldType::Int => Values::Int(collect(rows, &cell, &mut problems, |c| reader.int(c))),
-        FieldType::Decimal => {
-            Values::Decimal(collect(rows, &cell, &mut problems, |c| reader.decimal(c)))
-        }
-        FieldType::Date => Values::Date(collect(rows, &cell, &mut problems, |c| reader.date(c))),
-        FieldType::DateTime => {
-            Values::DateTime(collect(rows, &cell, &mut problems, |c| reader.datetime(c)))
-        }
-        FieldType::Bool => Values::Bool(collect(rows, &cell, &mut problems, |c| reader.boolean(c))),
+        FieldType::Int => Values::Int(read_all(
+            column,
+            rows,
+            p,
+            |c| reader.int(c),
+            |t| reader.int_str(t),
+        )),
+        FieldType::Decimal => Values::Decimal(read_all(
+            column,
+            rows,
+            p,
+            |c| reader.decimal(c),
+            |t| reader.decimal_str(t),
+        )),
+        FieldType::Date => Values::Date(read_all(
+            column,
+            rows,
+            p,
+            |c| reader.date(c),
+            |t| reader.date_str(t),
+        )),
+        FieldType::DateTime => Values::DateTime(read_all(
+            column,
+            rows,
+            p,
+            |c| reader.datetime(c),
+            |t| reader.datetime_str(t),
+        )),
+        FieldType::Bool => Values::Bool(read_all(
+            column,
+            rows,
+            p,
+            |c| reader.boolean(c),
+            |t| reader.boolean_str(t),
+        )),
     };
     ParsedColumn {
         values,
@@ -177,29 +209,40 @@ enum Read<T> {
 }
 
 /// Every row's value, in row order (a `Vec` or [`Slots`]); each problem is
-/// recorded on the way.
-fn collect<'a, T, Out: FromIterator<Option<T>>>(
+/// recorded on the way. A CSV column's cells are read as plain text, with no
+/// [`CellRef`] made per cell; a workbook column's through `cell`.
+fn read_all<'a, T, Out: FromIterator<Option<T>>>(
+    column: &'a Column,
     rows: &[u32],
-    cell: &impl Fn(u32) -> CellRef<'a>,
     problems: &mut Vec<Problem>,
-    read: impl Fn(CellRef<'a>) -> Read<T>,
+    cell: impl Fn(CellRef<'a>) -> Read<T>,
+    text: impl Fn(&'a str) -> Read<T>,
 ) -> Out {
-    rows.iter()
+    match column {
+        Column::Text(c) => collect(c.texts_at(rows), problems, text, |t| t.to_string()),
+        other => collect(other.cells_at(rows), problems, cell, raw_text),
+    }
+}
+
+fn collect<X: Copy, T, Out: FromIterator<Option<T>>>(
+    items: impl Iterator<Item = X>,
+    problems: &mut Vec<Problem>,
+    read: impl Fn(X) -> Read<T>,
+    raw: impl Fn(X) -> String,
+) -> Out {
+    items
         .enumerate()
-        .map(|(index, &r)| {
-            let c = cell(r);
-            match read(c) {
-                Read::Value(v) => Some(v),
-                Read::Empty => None,
-                Read::Problem(category, reason, kept) => {
-                    problems.push(Problem {
-                        index,
-                        category,
-                        raw: raw_text(c),
-                        reason,
-                    });
-                    kept
-                }
+        .map(|(index, x)| match read(x) {
+            Read::Value(v) => Some(v),
+            Read::Empty => None,
+            Read::Problem(category, reason, kept) => {
+                problems.push(Problem {
+                    index,
+                    category,
+                    raw: raw(x),
+                    reason,
+                });
+                kept
             }
         })
         .collect()
@@ -226,20 +269,30 @@ fn error_read<T>(e: crate::source::CellErrorKind) -> Read<T> {
 
 impl CellReader {
     fn text<'a>(&self, c: CellRef<'a>) -> Read<Cow<'a, str>> {
-        let text: Cow<'a, str> = match c {
-            CellRef::Empty => return Read::Empty,
-            CellRef::Error(e) => return error_read(e),
-            CellRef::Text(t) if is_null_marker(t) => return Read::Empty,
-            CellRef::Text(t) if crate::source::hazards::is_error_text(t) => {
-                return Read::Problem(
-                    Category::FormulaError,
-                    format!("the cell holds the Excel error {}", t.trim()),
-                    None,
-                );
-            }
-            CellRef::Text(t) => Cow::Borrowed(crate::source::grid::trimmed(t)),
-            other => Cow::Owned(raw_text(other)),
-        };
+        match c {
+            CellRef::Empty => Read::Empty,
+            CellRef::Error(e) => error_read(e),
+            CellRef::Text(t) => self.text_str(t),
+            other => self.text_value(Cow::Owned(raw_text(other))),
+        }
+    }
+
+    /// A text cell (empty text is an empty cell).
+    fn text_str<'a>(&self, t: &'a str) -> Read<Cow<'a, str>> {
+        if is_null_marker(t) {
+            return Read::Empty;
+        }
+        if crate::source::hazards::is_error_text(t) {
+            return Read::Problem(
+                Category::FormulaError,
+                format!("the cell holds the Excel error {}", t.trim()),
+                None,
+            );
+        }
+        self.text_value(Cow::Borrowed(trimmed(t)))
+    }
+
+    fn text_value<'a>(&self, text: Cow<'a, str>) -> Read<Cow<'a, str>> {
         match self.ty {
             FieldType::Email => match check_email(&text) {
                 Ok(_) => Read::Value(text),
@@ -279,18 +332,27 @@ impl CellReader {
         let parsed = match c {
             CellRef::Empty => return Read::Empty,
             CellRef::Error(e) => return error_read(e),
-            CellRef::Text(t) if is_null_marker(t) => return Read::Empty,
-            // Plain digits are most cells: read them without the full parser.
-            CellRef::Text(t) => match crate::source::grid::trimmed(t).parse::<i64>() {
-                Ok(v) => Ok(v),
-                Err(_) => parse_int(t, self.mark),
-            },
+            CellRef::Text(t) => return self.int_str(t),
             CellRef::Number(n) => int_from_f64(n),
             CellRef::Bool(_) | CellRef::DateTime(_) | CellRef::Duration(_) => {
                 return Read::Problem(Category::InvalidType, "not a whole number".into(), None);
             }
         };
         match parsed {
+            Ok(v) => self.check_int(v),
+            Err(e) => Read::Problem(Category::InvalidType, e.reason, None),
+        }
+    }
+
+    fn int_str(&self, t: &str) -> Read<i64> {
+        // Plain digits are most cells: read them without the full parser.
+        if let Ok(v) = trimmed(t).parse::<i64>() {
+            return self.check_int(v);
+        }
+        if is_null_marker(t) {
+            return Read::Empty;
+        }
+        match parse_int(t, self.mark) {
             Ok(v) => self.check_int(v),
             Err(e) => Read::Problem(Category::InvalidType, e.reason, None),
         }
@@ -316,11 +378,7 @@ impl CellReader {
         let parsed = match c {
             CellRef::Empty => return Read::Empty,
             CellRef::Error(e) => return error_read(e),
-            CellRef::Text(t) if is_null_marker(t) => return Read::Empty,
-            CellRef::Text(t) => match plain_decimal(crate::source::grid::trimmed(t), self.mark) {
-                Some(m) => return self.check_decimal(m),
-                None => parse_decimal(t, self.mark),
-            },
+            CellRef::Text(t) => return self.decimal_str(t),
             CellRef::Number(n) => {
                 parse::decimal_from_f64(n).ok_or_else(|| parse::ParseFail::new("not a number"))
             }
@@ -328,6 +386,20 @@ impl CellReader {
                 return Read::Problem(Category::InvalidType, "not an amount".into(), None);
             }
         };
+        self.decimal_parsed(parsed)
+    }
+
+    fn decimal_str(&self, t: &str) -> Read<i128> {
+        if let Some(m) = plain_decimal(trimmed(t), self.mark) {
+            return self.check_decimal(m);
+        }
+        if is_null_marker(t) {
+            return Read::Empty;
+        }
+        self.decimal_parsed(parse_decimal(t, self.mark))
+    }
+
+    fn decimal_parsed(&self, parsed: Result<Decimal, parse::ParseFail>) -> Read<i128> {
         match parsed {
             Ok(d) => match to_mantissa(d) {
                 Some(m) => self.check_decimal(m),
@@ -359,6 +431,18 @@ impl CellReader {
             Read::Empty => Read::Empty,
             Read::Problem(cat, reason, _) => Read::Problem(cat, reason, None),
         }
+    }
+
+    fn date_str(&self, t: &str) -> Read<i32> {
+        self.date(CellRef::Text(t))
+    }
+
+    fn datetime_str(&self, t: &str) -> Read<i64> {
+        self.datetime(CellRef::Text(t))
+    }
+
+    fn boolean_str(&self, t: &str) -> Read<bool> {
+        self.boolean(CellRef::Text(t))
     }
 
     fn datetime_value(&self, c: CellRef<'_>) -> Read<chrono::NaiveDateTime> {
@@ -422,23 +506,23 @@ pub fn plain_decimal(t: &str, mark: DecimalMark) -> Option<i128> {
     } else {
         b'.'
     };
-    let (mut int, mut frac, mut places, mut seen_point, mut any) =
-        (0i128, 0i128, 0u32, false, false);
+    // In u64: 18 integer digits at most (longer numbers go to the full parser).
+    let (mut int, mut frac, mut places, mut seen_point, mut any) = (0u64, 0u64, 0u32, false, false);
     for &c in digits {
         match c {
             b'0'..=b'9' if seen_point => {
                 if places as usize == DECIMAL_SCALE {
                     return None;
                 }
-                frac = frac * 10 + i128::from(c - b'0');
+                frac = frac * 10 + u64::from(c - b'0');
                 places += 1;
                 any = true;
             }
             b'0'..=b'9' => {
-                int = int.checked_mul(10)?.checked_add(i128::from(c - b'0'))?;
-                if int > 10i128.pow(28) {
+                if int >= 100_000_000_000_000_000 {
                     return None;
                 }
+                int = int * 10 + u64::from(c - b'0');
                 any = true;
             }
             c if c == point && !seen_point => seen_point = true,
@@ -448,8 +532,8 @@ pub fn plain_decimal(t: &str, mark: DecimalMark) -> Option<i128> {
     if !any {
         return None;
     }
-    let m =
-        int * 10i128.pow(DECIMAL_SCALE as u32) + frac * 10i128.pow(DECIMAL_SCALE as u32 - places);
+    let m = i128::from(int) * 10i128.pow(DECIMAL_SCALE as u32)
+        + i128::from(frac) * 10i128.pow(DECIMAL_SCALE as u32 - places);
     Some(if negative { -m } else { m })
 }
 

@@ -76,7 +76,7 @@ fn extra_columns(k: &Kept<'_, '_>) -> Column {
 /// The frame of the kept rows. Derived columns are made first; then each
 /// parsed column is converted and dropped in turn, so a large feed does not
 /// hold its parsed values and their polars copy at the same time.
-pub fn frame(k: &Kept<'_, '_>, parsed: Vec<Option<ParsedColumn<'_>>>) -> PolarsResult<DataFrame> {
+pub fn frame(k: &Kept<'_, '_>, parsed: Vec<Option<ParsedColumn>>) -> PolarsResult<DataFrame> {
     let (entity, source, fields, display, keep, feed) =
         (k.entity, k.source, k.fields, k.display, k.keep, k.feed);
     let n = keep.len();
@@ -110,10 +110,18 @@ pub fn frame(k: &Kept<'_, '_>, parsed: Vec<Option<ParsedColumn<'_>>>) -> PolarsR
         .par_iter()
         .zip(parsed.into_par_iter())
         .map(|(f, p)| {
-            let key = keyed_fields
-                .contains(&f.name)
-                .then(|| keyed(f.name, p.as_ref().map(|p| &p.values), keep));
+            let key_name = format!("_{}_key", f.name);
+            let key = match (keyed_fields.contains(&f.name), &p) {
+                (false, _) => None,
+                (true, Some(p)) if p.values.in_key_form() => Some(Shared),
+                (true, p) => Some(Built(keyed(&key_name, p.as_ref().map(|p| &p.values), keep))),
+            };
             let column = p.map(|p| p.values.into_column_at(f.name, at)).transpose()?;
+            let key = match (key, &column) {
+                (Some(Shared), Some(c)) => Some(c.clone().with_name(key_name.as_str().into())),
+                (Some(Built(k)), _) => Some(k),
+                _ => None,
+            };
             Ok((column, key))
         })
         .collect::<PolarsResult<_>>()?;
@@ -152,14 +160,21 @@ pub fn frame(k: &Kept<'_, '_>, parsed: Vec<Option<ParsedColumn<'_>>>) -> PolarsR
     DataFrame::new(n, cols)
 }
 
-/// A trimmed, case-folded key column (`_sku_key`, `_location_key`), built
+/// How a key column is had: the field's own column when every value is
+/// already in key form, else built.
+enum KeyColumn {
+    Shared,
+    Built(Column),
+}
+use KeyColumn::{Built, Shared};
+
+/// A trimmed, upper-cased key column (`_sku_key`, `_location_key`), built
 /// straight into polars (no string per row).
-fn keyed(name: &str, values: Option<&Values<'_>>, keep: &[usize]) -> Column {
-    let key = format!("_{name}_key");
+fn keyed(key: &str, values: Option<&Values>, keep: &[usize]) -> Column {
     let Some(values) = values else {
-        return Column::full_null(key.as_str().into(), keep.len(), &DataType::String);
+        return Column::full_null(key.into(), keep.len(), &DataType::String);
     };
-    let mut builder = StringChunkedBuilder::new(key.as_str().into(), keep.len());
+    let mut builder = StringChunkedBuilder::new(key.into(), keep.len());
     let mut scratch = String::new();
     for &i in keep {
         match values.text(i) {
@@ -168,9 +183,9 @@ fn keyed(name: &str, values: Option<&Values<'_>>, keep: &[usize]) -> Column {
                 scratch.clear();
                 if t.is_ascii() {
                     scratch.push_str(t);
-                    scratch.make_ascii_lowercase();
+                    scratch.make_ascii_uppercase();
                 } else {
-                    scratch.push_str(&t.to_lowercase());
+                    scratch.push_str(&t.to_uppercase());
                 }
                 builder.append_value(&scratch);
             }
@@ -181,11 +196,11 @@ fn keyed(name: &str, values: Option<&Values<'_>>, keep: &[usize]) -> Column {
 }
 
 /// Line numbers from position within each order (1, 2, 3 in row order).
-fn line_numbers<'a>(
+fn line_numbers(
     fields: &[&'static Field],
-    parsed: &[Option<ParsedColumn<'a>>],
+    parsed: &[Option<ParsedColumn>],
     keep: &[usize],
-) -> Values<'a> {
+) -> Values {
     let pos = fields.iter().position(|f| f.name == "order_id");
     let ids = pos.and_then(|p| parsed.get(p)).and_then(|p| p.as_ref());
     // Keyed by the id text as read (borrowed, no string per row).
@@ -203,11 +218,11 @@ fn line_numbers<'a>(
 }
 
 /// A shipment id where the source has none: its tracking number, else order/n.
-fn shipment_ids<'a>(
+fn shipment_ids(
     fields: &[&'static Field],
-    parsed: &[Option<ParsedColumn<'a>>],
+    parsed: &[Option<ParsedColumn>],
     keep: &[usize],
-) -> Values<'a> {
+) -> Values {
     let col = |name: &str| {
         fields
             .iter()

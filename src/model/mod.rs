@@ -6,6 +6,7 @@ pub mod cells;
 mod frame;
 pub mod schema;
 pub mod slots;
+pub mod texts;
 mod values;
 
 pub use schema::{Entity, Field, FieldType};

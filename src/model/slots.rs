@@ -50,10 +50,28 @@ impl<T: Copy + Default> Slots<T> {
         (0..self.len()).map(|i| self.get(i))
     }
 
+    /// Keeps only the rows at `ascending` (strictly increasing indices), in
+    /// place: no second copy of the column.
+    pub fn compact(&mut self, ascending: &[usize]) {
+        compact(&mut self.values, ascending);
+        compact(&mut self.valid, ascending);
+    }
+
     /// The rows at `indices`, in that order.
     pub fn select(&self, indices: &[usize]) -> Slots<T> {
         indices.iter().map(|&i| self.get(i)).collect()
     }
+}
+
+/// Moves the items at `ascending` (strictly increasing, in range) to the
+/// front, in order, and drops the rest.
+pub fn compact<T: Copy>(v: &mut Vec<T>, ascending: &[usize]) {
+    for (to, &from) in ascending.iter().enumerate() {
+        if let Some(&x) = v.get(from) {
+            v[to] = x;
+        }
+    }
+    v.truncate(ascending.len());
 }
 
 impl<T: PolarsNumericType> From<Slots<T::Native>> for ChunkedArray<T>
@@ -61,9 +79,13 @@ where
     T::Native: Copy + Default,
 {
     /// Moves the values into polars; the validity bits become its null mask.
+    /// A column without a null needs no null mask.
     fn from(s: Slots<T::Native>) -> ChunkedArray<T> {
-        let valid: Bitmap = s.valid.into_iter().collect();
-        ChunkedArray::from_vec_validity(PlSmallStr::EMPTY, s.values, Some(valid))
+        let valid: Option<Bitmap> = s
+            .valid
+            .contains(&false)
+            .then(|| s.valid.into_iter().collect());
+        ChunkedArray::from_vec_validity(PlSmallStr::EMPTY, s.values, valid)
     }
 }
 

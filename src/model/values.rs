@@ -9,7 +9,7 @@ use super::canonical::{DECIMAL_PRECISION, DECIMAL_SCALE};
 use super::cells::Values;
 use super::slots::Slots;
 
-impl<'a> Values<'a> {
+impl Values {
     pub fn len(&self) -> usize {
         match self {
             Values::Text(v) => v.len(),
@@ -26,12 +26,12 @@ impl<'a> Values<'a> {
     }
 
     /// The values at `indices`, in that order.
-    pub fn select(&self, indices: &[usize]) -> Values<'a> {
+    pub fn select(&self, indices: &[usize]) -> Values {
         fn pick<T: Clone>(v: &[Option<T>], idx: &[usize]) -> Vec<Option<T>> {
             idx.iter().map(|&i| v.get(i).cloned().flatten()).collect()
         }
         match self {
-            Values::Text(v) => Values::Text(pick(v, indices)),
+            Values::Text(v) => Values::Text(v.select(indices)),
             Values::Int(v) => Values::Int(v.select(indices)),
             Values::Decimal(v) => Values::Decimal(v.select(indices)),
             Values::Date(v) => Values::Date(v.select(indices)),
@@ -47,8 +47,7 @@ impl<'a> Values<'a> {
         }
         match self {
             Values::Text(v) => {
-                v.get(i).map(|o| o.as_deref().map(str::trim))
-                    == v.get(j).map(|o| o.as_deref().map(str::trim))
+                i < v.len() && j < v.len() && v.get(i).map(str::trim) == v.get(j).map(str::trim)
             }
             Values::Int(v) => eq(v, i, j),
             Values::Decimal(v) => eq(v, i, j),
@@ -73,7 +72,7 @@ impl<'a> Values<'a> {
             }
         }
         match self {
-            Values::Text(v) => cp(v, from, to),
+            Values::Text(v) => v.copy(from, to),
             Values::Int(v) => cp_slots(v, from, to),
             Values::Decimal(v) => cp_slots(v, from, to),
             Values::Date(v) => cp_slots(v, from, to),
@@ -82,10 +81,35 @@ impl<'a> Values<'a> {
         }
     }
 
+    /// Keeps only the rows at `ascending` (strictly increasing), in place.
+    fn compact(&mut self, ascending: &[usize]) {
+        match self {
+            Values::Text(v) => v.compact(ascending),
+            Values::Int(v) => v.compact(ascending),
+            Values::Decimal(v) => v.compact(ascending),
+            Values::Date(v) => v.compact(ascending),
+            Values::DateTime(v) => v.compact(ascending),
+            Values::Bool(v) => super::slots::compact(v, ascending),
+        }
+    }
+
+    /// Whether every value is already its own key: text that is trimmed,
+    /// ASCII and has no lower-case letter (most SKUs and location codes).
+    pub fn in_key_form(&self) -> bool {
+        match self {
+            Values::Text(v) => v.iter().flatten().all(|t: &str| {
+                let b = t.as_bytes();
+                crate::source::grid::trimmed(t).len() == b.len()
+                    && b.iter().all(|c| c.is_ascii() && !c.is_ascii_lowercase())
+            }),
+            _ => false,
+        }
+    }
+
     /// The text of row `i` (for keys and messages).
     pub fn text(&self, i: usize) -> Option<Cow<'_, str>> {
         match self {
-            Values::Text(v) => v.get(i)?.as_deref().map(Cow::Borrowed),
+            Values::Text(v) => v.get(i).map(Cow::Borrowed),
             Values::Int(v) => v.get(i).map(|n| Cow::Owned(n.to_string())),
             Values::Date(v) => v
                 .get(i)
@@ -110,7 +134,16 @@ impl<'a> Values<'a> {
 
     /// The polars column of the values at `keep` (all of them when `None`).
     /// Numbers and dates of every row move into polars without a copy.
-    pub fn into_column_at(self, name: &str, keep: Option<&[usize]>) -> PolarsResult<Column> {
+    pub fn into_column_at(mut self, name: &str, keep: Option<&[usize]>) -> PolarsResult<Column> {
+        // Kept rows in row order (the usual case) are compacted in place, so
+        // the column still moves into polars without a copy.
+        let keep = match keep {
+            Some(idx) if idx.windows(2).all(|w| w[0] < w[1]) => {
+                self.compact(idx);
+                None
+            }
+            other => other,
+        };
         fn numbers<T: PolarsNumericType>(
             name: PlSmallStr,
             v: Slots<T::Native>,
@@ -129,17 +162,17 @@ impl<'a> Values<'a> {
         }
         let name: PlSmallStr = name.into();
         let series = match self {
-            Values::Text(v) => {
-                let at = |i: usize| v[i].as_deref();
-                match keep {
-                    Some(idx) => StringChunked::from_iter_options(name, idx.iter().map(|&i| at(i))),
-                    None => StringChunked::from_iter_options(name, v.iter().map(|o| o.as_deref())),
-                }
-                .into_series()
+            Values::Text(v) => match keep {
+                Some(idx) => v.select(idx).into_chunked(name),
+                None => v.into_chunked(name),
             }
+            .into_series(),
             Values::Int(v) => numbers::<Int64Type>(name, v, keep).into_series(),
+            // Every mantissa fits 38 digits: plain text is read below 10^18
+            // units, and rust_decimal's largest value (7.9 × 10^28) at six
+            // places is below 10^35. So the check of every value is skipped.
             Values::Decimal(v) => numbers::<Int128Type>(name, v, keep)
-                .into_decimal(DECIMAL_PRECISION, DECIMAL_SCALE)?
+                .into_decimal_unchecked(DECIMAL_PRECISION, DECIMAL_SCALE)
                 .into_series(),
             Values::Date(v) => numbers::<Int32Type>(name, v, keep)
                 .into_date()

@@ -198,21 +198,43 @@ fn later_occurrences(
         .collect()
 }
 
-/// Which rows carry a hash that some other row carries too. The hashes are
-/// sorted in a copy: repeats sit side by side, with no hash table to hold.
+/// Which rows carry a hash that some other row carries too. A first pass
+/// marks, in two bitmaps of a few MiB, the slots seen once and seen again; only
+/// the hashes in a slot seen again (a few percent of rows) are sorted to find
+/// the exact repeats. No hash table, no sort of every row.
 fn seen_twice(hashes: &[u64]) -> BooleanChunked {
-    let mut sorted = hashes.to_vec();
-    sorted.sort_unstable();
-    let mut twice: Vec<u64> = sorted
+    let bits = (hashes.len().max(1) * 32).next_power_of_two().max(64);
+    let shift = 64 - bits.trailing_zeros();
+    // Mixed first: the slot is taken from the top bits.
+    let slot = |h: u64| (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
+    let mut once = vec![0u64; bits / 64];
+    let mut again = vec![0u64; bits / 64];
+    for &h in hashes {
+        let s = slot(h);
+        let (word, bit) = (s / 64, 1u64 << (s % 64));
+        if once[word] & bit != 0 {
+            again[word] |= bit;
+        } else {
+            once[word] |= bit;
+        }
+    }
+    drop(once);
+    let in_again = |h: u64| {
+        let s = slot(h);
+        again[s / 64] & (1u64 << (s % 64)) != 0
+    };
+    let mut maybe: Vec<u64> = hashes.iter().copied().filter(|&h| in_again(h)).collect();
+    maybe.sort_unstable();
+    let mut twice: Vec<u64> = maybe
         .windows(2)
         .filter(|w| w[0] == w[1])
         .map(|w| w[0])
         .collect();
-    drop(sorted);
+    drop(maybe);
     twice.dedup();
     hashes
         .iter()
-        .map(|h| !twice.is_empty() && twice.binary_search(h).is_ok())
+        .map(|&h| !twice.is_empty() && in_again(h) && twice.binary_search(&h).is_ok())
         .collect()
 }
 

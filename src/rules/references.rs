@@ -99,7 +99,7 @@ fn sku_unknown(ctx: &Context<'_>) -> PolarsResult<Vec<Finding>> {
         .data
         .rejected_values(Entity::Inventory, "sku")
         .into_iter()
-        .map(|s| s.trim().to_lowercase());
+        .map(|s| s.trim().to_uppercase());
     let mut known = vec![strings("_sku_key", rejected)?];
     if let Some(inv) = ctx.data.table(Entity::Inventory) {
         known.push(inv.clone().lazy().select([col("_sku_key")]));

@@ -134,7 +134,7 @@ fn key_of(given: &[Column], field: &str) -> Option<Column> {
         .str()
         .ok()?
         .iter()
-        .map(|v| v.map(|s| s.trim().to_lowercase()))
+        .map(|v| v.map(|s| s.trim().to_uppercase()))
         .collect();
     Some(Column::new(format!("_{field}_key").as_str().into(), keys))
 }

@@ -190,6 +190,26 @@ impl TextColumn {
         part.get(row - part.first_row)
     }
 
+    /// The text of the given rows, in that order ("" for an empty cell).
+    /// Ascending rows are read with a cursor over the parts, without a search
+    /// per cell.
+    pub fn texts_at<'a, 'r>(
+        &'a self,
+        rows: &'r [u32],
+    ) -> impl Iterator<Item = &'a str> + use<'a, 'r> {
+        let mut part = 0usize;
+        rows.iter().map(move |&r| {
+            let r = r as usize;
+            while self.parts.get(part + 1).is_some_and(|p| p.first_row <= r) {
+                part += 1;
+            }
+            match self.parts.get(part) {
+                Some(p) if p.first_row <= r => p.get(r - p.first_row),
+                _ => self.get(r),
+            }
+        })
+    }
+
     /// Whether any cell holds this byte (a fast test before a cell-by-cell look).
     pub fn contains_byte(&self, b: u8) -> bool {
         self.parts
@@ -277,6 +297,12 @@ impl CellColumn {
 }
 
 impl Column {
+    /// A column with no cells, for a field whose column the sheet lacks.
+    pub const EMPTY: Column = Column::Text(TextColumn {
+        parts: Vec::new(),
+        len: 0,
+    });
+
     /// Whether any text cell may hold this byte: exact for CSV text, `true` for
     /// workbook columns (their cells are not scanned here).
     pub fn may_contain(&self, b: u8) -> bool {
@@ -311,6 +337,14 @@ impl Column {
                 }
             }
         }
+    }
+
+    /// The cells of the given rows, in that order.
+    pub fn cells_at<'a, 'r>(
+        &'a self,
+        rows: &'r [u32],
+    ) -> impl Iterator<Item = CellRef<'a>> + use<'a, 'r> {
+        rows.iter().map(move |&r| self.get(r as usize))
     }
 
     pub fn get(&self, row: usize) -> CellRef<'_> {

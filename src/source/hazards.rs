@@ -207,18 +207,21 @@ fn error_cells(sheet: &Sheet) -> (usize, Vec<String>) {
 
 /// The text Excel shows for an error value.
 pub fn is_error_text(t: &str) -> bool {
-    matches!(
-        t.trim(),
-        "#REF!"
-            | "#N/A"
-            | "#DIV/0!"
-            | "#VALUE!"
-            | "#NAME?"
-            | "#NUM!"
-            | "#NULL!"
-            | "#SPILL!"
-            | "#CALC!"
-    )
+    let t = super::grid::trimmed(t);
+    // Every error starts with '#': most cells stop at their first byte.
+    t.starts_with('#')
+        && matches!(
+            t,
+            "#REF!"
+                | "#N/A"
+                | "#DIV/0!"
+                | "#VALUE!"
+                | "#NAME?"
+                | "#NUM!"
+                | "#NULL!"
+                | "#SPILL!"
+                | "#CALC!"
+        )
 }
 
 /// Numbers and dates typed as text into a workbook's data rows.

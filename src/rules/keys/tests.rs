@@ -406,3 +406,20 @@ fn only_rows_whose_hash_recurs_are_candidates() {
     let f = Some(false);
     assert_eq!(got, [t, t, t, f, t, t]);
 }
+
+#[test]
+fn repeats_are_exact_even_when_bitmap_slots_collide() {
+    // 20,000 hashes over 15,000 distinct values: many share a bitmap slot
+    // without being equal; the mask must match a plain count exactly.
+    let hashes: Vec<u64> = (0..20_000u64)
+        .map(|i| (i * 7_919 % 15_000).wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0xABCD)
+        .collect();
+    let mut counts = std::collections::HashMap::new();
+    for h in &hashes {
+        *counts.entry(*h).or_insert(0) += 1;
+    }
+    let expected: Vec<Option<bool>> = hashes.iter().map(|h| Some(counts[h] > 1)).collect();
+    let got: Vec<Option<bool>> = super::seen_twice(&hashes).iter().collect();
+    assert_eq!(got, expected);
+    assert_eq!(got.iter().filter(|g| **g == Some(true)).count(), 10_000);
+}

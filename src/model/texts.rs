@@ -1,0 +1,172 @@
+//! Parsed text of one column, stored the way polars stores strings (a view
+//! of 16 bytes per row, short text inline) with a validity flag per row, so
+//! the column moves into its polars frame without a copy. A `Vec` of
+//! `Option<Cow<str>>` took 24 bytes a row and was then copied into polars.
+
+use polars::prelude::*;
+use polars_arrow::array::MutableBinaryViewArray;
+use polars_arrow::bitmap::Bitmap;
+
+#[derive(Clone, Default)]
+pub struct Texts {
+    /// Every row has a view; a missing value's view is the empty string.
+    views: MutableBinaryViewArray<str>,
+    /// A byte per row while parsing (a bitmap is built once, for polars).
+    valid: Vec<bool>,
+}
+
+impl Texts {
+    pub fn with_capacity(n: usize) -> Texts {
+        Texts {
+            views: MutableBinaryViewArray::with_capacity(n),
+            valid: Vec::with_capacity(n),
+        }
+    }
+
+    pub fn push(&mut self, v: Option<&str>) {
+        self.views.push_value_ignore_validity(v.unwrap_or(""));
+        self.valid.push(v.is_some());
+    }
+
+    pub fn len(&self) -> usize {
+        self.valid.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.valid.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&str> {
+        (self.valid.get(i) == Some(&true)).then(|| self.views.value(i))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Row `to` takes row `from`'s value (a row past the end is left alone).
+    pub fn copy(&mut self, from: usize, to: usize) {
+        let (Some(&valid), true) = (self.valid.get(from), to < self.len()) else {
+            return;
+        };
+        let view = self.views.views()[from];
+        let old = self.views.views()[to];
+        let total = self.views.total_bytes_len() + view.length as usize - old.length as usize;
+        // SAFETY: the view is one of this array's own, so it points into its
+        // buffers; the total length is kept equal to the sum of the views'.
+        unsafe {
+            self.views.views_mut()[to] = view;
+            self.views.set_total_bytes_len(total);
+        }
+        self.valid[to] = valid;
+    }
+
+    /// Keeps only the rows at `ascending` (strictly increasing indices), in
+    /// place: no second copy of the column.
+    pub fn compact(&mut self, ascending: &[usize]) {
+        super::slots::compact(&mut self.valid, ascending);
+        // SAFETY: views are only moved within the array and the total length
+        // is recomputed from the views kept.
+        unsafe {
+            let views = self.views.views_mut();
+            super::slots::compact(views, ascending);
+            let total = views.iter().map(|v| v.length as usize).sum();
+            self.views.set_total_bytes_len(total);
+        }
+    }
+
+    /// The rows at `indices`, in that order.
+    pub fn select(&self, indices: &[usize]) -> Texts {
+        indices.iter().map(|&i| self.get(i)).collect()
+    }
+
+    /// The polars column: the views move as they are; the validity bits
+    /// become its null mask (none when every row has a value).
+    pub fn into_chunked(self, name: PlSmallStr) -> StringChunked {
+        let valid: Option<Bitmap> = self
+            .valid
+            .contains(&false)
+            .then(|| self.valid.into_iter().collect());
+        StringChunked::with_chunk(name, self.views.freeze().with_validity(valid))
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<Option<S>> for Texts {
+    fn from_iter<I: IntoIterator<Item = Option<S>>>(iter: I) -> Texts {
+        let iter = iter.into_iter();
+        let mut out = Texts::with_capacity(iter.size_hint().0);
+        for v in iter {
+            out.push(v.as_ref().map(AsRef::as_ref));
+        }
+        out
+    }
+}
+
+impl std::fmt::Debug for Texts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for Texts {
+    fn eq(&self, other: &Texts) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(v: &[Option<&str>]) -> Texts {
+        v.iter().copied().collect()
+    }
+
+    #[test]
+    fn values_and_gaps_read_back() {
+        let long = "a text longer than twelve bytes";
+        let t = texts(&[Some("SO-1"), None, Some(long), Some("")]);
+        assert_eq!(t.len(), 4);
+        assert_eq!(t.get(0), Some("SO-1"));
+        assert_eq!(t.get(1), None);
+        assert_eq!(t.get(2), Some(long));
+        assert_eq!(t.get(3), Some(""));
+        assert_eq!(t.get(4), None);
+    }
+
+    #[test]
+    fn copy_fills_a_gap_and_the_polars_column_agrees() {
+        let long = "a text longer than twelve bytes";
+        let mut t = texts(&[Some(long), None, Some("B"), None]);
+        t.copy(0, 1);
+        t.copy(3, 2);
+        t.copy(0, 9);
+        assert_eq!(t, texts(&[Some(long), Some(long), None, None]));
+        let ca = t.into_chunked("x".into());
+        let got: Vec<Option<&str>> = ca.iter().collect();
+        assert_eq!(got, [Some(long), Some(long), None, None]);
+        assert_eq!(ca.null_count(), 2);
+    }
+
+    #[test]
+    fn compact_keeps_the_given_rows_in_place() {
+        let long = "a text longer than twelve bytes";
+        let mut t = texts(&[Some("A"), Some(long), None, Some("D"), Some(long)]);
+        t.compact(&[1, 2, 3]);
+        assert_eq!(t, texts(&[Some(long), None, Some("D")]));
+        let ca = t.into_chunked("x".into());
+        let got: Vec<Option<&str>> = ca.iter().collect();
+        assert_eq!(got, [Some(long), None, Some("D")]);
+    }
+
+    #[test]
+    fn a_full_column_has_no_null_mask() {
+        let ca = texts(&[Some("A"), Some("B")]).into_chunked("x".into());
+        assert_eq!(ca.null_count(), 0);
+        assert!(!ca.has_nulls());
+        assert_eq!(
+            texts(&[Some("A"), None]).select(&[1, 0]),
+            texts(&[None, Some("A")])
+        );
+    }
+}
