@@ -12,6 +12,7 @@ use crate::inventory::Inventory;
 use crate::mapping::plan::{Feed, Plan, RegionPlan};
 use crate::model::{Entity, Field, FieldType};
 use crate::source::Sheet;
+use crate::source::grid::{Column, trimmed};
 use crate::source::layout::{Layout, TableRegion};
 
 use super::canonical::{Canonical, Reject, RejectReason, SourceInfo};
@@ -152,14 +153,23 @@ fn build_feed(
         // Each line column marks its non-empty rows in one pass down the column.
         let mut has_line = vec![false; sheet.grid.rows()];
         for c in line_cols {
-            if let Some(column) = sheet.grid.column(c as usize) {
-                column.for_each(|row, cell| {
-                    if !cell.is_empty()
-                        && let Some(h) = has_line.get_mut(row)
-                    {
-                        *h = true;
+            let mut mark = |row: usize| {
+                if let Some(h) = has_line.get_mut(row) {
+                    *h = true;
+                }
+            };
+            match sheet.grid.column(c as usize) {
+                Some(Column::Text(t)) => t.for_each_text(|row, t| {
+                    if !t.is_empty() && !trimmed(t).is_empty() {
+                        mark(row);
                     }
-                });
+                }),
+                Some(column) => column.for_each(|row, cell| {
+                    if !cell.is_empty() {
+                        mark(row);
+                    }
+                }),
+                None => {}
             }
         }
         region
@@ -242,9 +252,15 @@ fn build_feed(
             }
         }
     }
+    // Only required columns with an empty cell need a look per row.
+    let with_gaps: Vec<&ParsedColumn> = required
+        .iter()
+        .filter(|(_, p)| p.values.has_nulls())
+        .map(|(_, p)| *p)
+        .collect();
     for &i in &selection {
         if !troubled.get(i).copied().unwrap_or(true)
-            && required.iter().all(|(_, p)| !p.values.is_null(i))
+            && with_gaps.iter().all(|p| !p.values.is_null(i))
         {
             keep.push(i);
             continue;
@@ -325,6 +341,9 @@ fn build_feed(
 
 /// Continuation rows leave the order id empty: copy it down from the row above.
 fn fill_down(col: &mut ParsedColumn) -> usize {
+    if !col.values.has_nulls() {
+        return 0;
+    }
     let mut fills = 0;
     let mut last: Option<usize> = None;
     for i in 0..col.values.len() {

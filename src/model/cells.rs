@@ -39,12 +39,24 @@ pub enum Values {
 impl Values {
     pub fn is_null(&self, i: usize) -> bool {
         match self {
-            Values::Text(v) => v.get(i).is_none(),
-            Values::Int(v) => v.get(i).is_none(),
-            Values::Decimal(v) => v.get(i).is_none(),
-            Values::Date(v) => v.get(i).is_none(),
-            Values::DateTime(v) => v.get(i).is_none(),
+            Values::Text(v) => !v.is_valid(i),
+            Values::Int(v) => !v.is_valid(i),
+            Values::Decimal(v) => !v.is_valid(i),
+            Values::Date(v) => !v.is_valid(i),
+            Values::DateTime(v) => !v.is_valid(i),
             Values::Bool(v) => v.get(i).is_none_or(Option::is_none),
+        }
+    }
+
+    /// Whether any row holds no value.
+    pub fn has_nulls(&self) -> bool {
+        match self {
+            Values::Text(v) => v.has_nulls(),
+            Values::Int(v) => v.has_nulls(),
+            Values::Decimal(v) => v.has_nulls(),
+            Values::Date(v) => v.has_nulls(),
+            Values::DateTime(v) => v.has_nulls(),
+            Values::Bool(v) => v.iter().any(Option::is_none),
         }
     }
 }

@@ -94,7 +94,12 @@ pub fn frame(k: &Kept<'_, '_>, parsed: Vec<Option<ParsedColumn>>) -> PolarsResul
         _ => &[],
     };
     let mut cols: Vec<Column> = Vec::with_capacity(fields.len() + 6);
-    cols.push(Column::new("_source".into(), vec![source; n]));
+    // Constant within a feed: one value, not one per row.
+    cols.push(Column::new_scalar(
+        "_source".into(),
+        Scalar::new(DataType::UInt32, AnyValue::UInt32(source)),
+        n,
+    ));
     cols.push(Column::new(
         "_row".into(),
         keep.iter().map(|&i| display[i]).collect::<Vec<u32>>(),
@@ -151,7 +156,11 @@ pub fn frame(k: &Kept<'_, '_>, parsed: Vec<Option<ParsedColumn>>) -> PolarsResul
     match entity {
         Entity::OrderLines => {
             cols.extend(keys.next());
-            cols.push(Column::new("_line_no_derived".into(), vec![derived; n]));
+            cols.push(Column::new_scalar(
+                "_line_no_derived".into(),
+                Scalar::new(DataType::Boolean, AnyValue::Boolean(derived)),
+                n,
+            ));
         }
         Entity::Inventory | Entity::StockCounts => cols.extend(keys),
         _ => {}

@@ -34,6 +34,16 @@ impl<T: Copy + Default> Slots<T> {
         self.values.is_empty()
     }
 
+    /// Whether row `i` holds a value.
+    pub fn is_valid(&self, i: usize) -> bool {
+        self.valid.get(i) == Some(&true)
+    }
+
+    /// Whether any row holds no value.
+    pub fn has_nulls(&self) -> bool {
+        self.valid.contains(&false)
+    }
+
     pub fn get(&self, i: usize) -> Option<T> {
         (self.valid.get(i) == Some(&true)).then(|| self.values[i])
     }

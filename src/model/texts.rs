@@ -36,6 +36,16 @@ impl Texts {
         self.valid.is_empty()
     }
 
+    /// Whether row `i` holds a value.
+    pub fn is_valid(&self, i: usize) -> bool {
+        self.valid.get(i) == Some(&true)
+    }
+
+    /// Whether any row holds no value.
+    pub fn has_nulls(&self) -> bool {
+        self.valid.contains(&false)
+    }
+
     pub fn get(&self, i: usize) -> Option<&str> {
         (self.valid.get(i) == Some(&true)).then(|| self.views.value(i))
     }

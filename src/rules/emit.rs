@@ -201,14 +201,27 @@ pub fn tainted(ctx: &Context<'_>) -> Expr {
     for (region, row) in &ctx.data.tainted {
         by_region.entry(*region).or_default().push(*row);
     }
-    let keys: Vec<u64> = ctx
+    let per_source: Vec<(u32, &Vec<u32>)> = ctx
         .data
         .sources
         .iter()
-        .flat_map(|s| {
-            let rows = by_region.get(&s.region).map_or(&[][..], |r| r.as_slice());
-            rows.iter().map(move |row| row_id(s.id, *row))
-        })
+        .filter_map(|s| Some((s.id, by_region.get(&s.region)?)))
+        .collect();
+    // A few sources: their rows looked up by source, with no row id made per
+    // row of the table (most audits have one or two sources with bad rows).
+    if per_source.len() <= 4 {
+        return per_source
+            .into_iter()
+            .fold(lit(false), |any, (source, rows)| {
+                let rows = Series::new("_tainted_rows".into(), rows.as_slice());
+                any.or(col("_source")
+                    .eq(lit(source))
+                    .and(col("_row").is_in(lit(rows).implode(false), false)))
+            });
+    }
+    let keys: Vec<u64> = per_source
+        .into_iter()
+        .flat_map(|(source, rows)| rows.iter().map(move |row| row_id(source, *row)))
         .collect();
     let set = Series::new("_tainted_keys".into(), keys);
     row_id_expr().is_in(lit(set).implode(false), false)

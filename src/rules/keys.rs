@@ -32,15 +32,40 @@ struct KeySpec {
     /// Rows whose required key parts are all present (a null key is
     /// missing_required, not a duplicate).
     present: Expr,
+    /// What is hashed to find candidate repeats: the same rows agree on it
+    /// as on `parts`, but it may be plain columns where `parts` derives some.
+    hashed: Vec<Expr>,
 }
 
-fn spec(entity: Entity) -> KeySpec {
+/// How `entity`'s records are keyed; `df` is its table, whose derived line
+/// numbers decide what is hashed.
+fn spec(entity: Entity, df: &DataFrame) -> KeySpec {
+    let mut spec = parts_of(entity);
+    if entity == Entity::OrderLines
+        && let Ok(derived) = df
+            .column("_line_no_derived")
+            .and_then(|c| c.bool().cloned())
+        && derived.null_count() == 0
+    {
+        // Every source with line numbers, or every one without: plain columns.
+        if derived.all() {
+            spec.hashed = vec![col("order_id"), col("_sku_key")];
+        } else if !derived.any() {
+            spec.hashed = vec![col("order_id"), col("line_no")];
+        }
+    }
+    spec
+}
+
+fn parts_of(entity: Entity) -> KeySpec {
     let location = || col("_location_key").fill_null(lit(""));
+    let keyed = |parts: Vec<Expr>, present: Expr| KeySpec {
+        hashed: parts.clone(),
+        parts,
+        present,
+    };
     match entity {
-        Entity::Orders => KeySpec {
-            parts: vec![col("order_id")],
-            present: col("order_id").is_not_null(),
-        },
+        Entity::Orders => keyed(vec![col("order_id")], col("order_id").is_not_null()),
         Entity::OrderLines => {
             // A real line number where the source has one, the SKU otherwise.
             let derived = col("_line_no_derived");
@@ -53,29 +78,23 @@ fn spec(entity: Entity) -> KeySpec {
             let present = when(derived.clone())
                 .then(col("_sku_key").is_not_null())
                 .otherwise(col("line_no").is_not_null());
-            KeySpec {
-                parts: vec![col("order_id"), derived, line_no, sku],
-                present: col("order_id").is_not_null().and(present),
-            }
+            keyed(
+                vec![col("order_id"), derived, line_no, sku],
+                col("order_id").is_not_null().and(present),
+            )
         }
-        Entity::Inventory => KeySpec {
-            parts: vec![col("_sku_key"), location()],
-            present: col("_sku_key").is_not_null(),
-        },
-        Entity::StockCounts => KeySpec {
-            parts: vec![col("_sku_key"), location(), col("counted_at")],
-            present: col("_sku_key")
+        Entity::Inventory => keyed(
+            vec![col("_sku_key"), location()],
+            col("_sku_key").is_not_null(),
+        ),
+        Entity::StockCounts => keyed(
+            vec![col("_sku_key"), location(), col("counted_at")],
+            col("_sku_key")
                 .is_not_null()
                 .and(col("counted_at").is_not_null()),
-        },
-        Entity::Shipments => KeySpec {
-            parts: vec![col("shipment_id")],
-            present: col("shipment_id").is_not_null(),
-        },
-        Entity::Invoices => KeySpec {
-            parts: vec![col("invoice_id")],
-            present: col("invoice_id").is_not_null(),
-        },
+        ),
+        Entity::Shipments => keyed(vec![col("shipment_id")], col("shipment_id").is_not_null()),
+        Entity::Invoices => keyed(vec![col("invoice_id")], col("invoice_id").is_not_null()),
     }
 }
 
@@ -109,7 +128,7 @@ fn check(ctx: &Context<'_>) -> PolarsResult<Vec<Finding>> {
         if sources.is_empty() {
             continue;
         }
-        let later = later_occurrences(ctx, df, &spec(entity), sources)?;
+        let later = later_occurrences(ctx, df, &spec(entity, df), sources)?;
         out.extend(findings(ctx, entity, &later)?);
     }
     Ok(out)
@@ -136,23 +155,48 @@ fn later_occurrences(
             .map(|(e, name)| e.clone().alias(name.as_str())),
     );
     let sources = lit(Series::new("_sources".into(), sources)).implode(false);
-    let keyed = df
+    // Which rows take part, as a mask: the table is not copied to filter it.
+    let eligible = df
         .clone()
         .lazy()
-        .filter(
-            col("_source")
-                .is_in(sources, false)
-                .and(emit::tainted(ctx).not())
-                .and(spec.present.clone()),
-        )
-        .select(select)
+        .select([col("_source")
+            .is_in(sources, false)
+            .and(emit::tainted(ctx).not())
+            .and(spec.present.clone())
+            .alias("_eligible")])
         .collect()?;
-    let hashes = key_hashes(&keyed, &key_names)?;
-    let mask = seen_twice(&hashes);
+    let eligible: Vec<bool> = eligible
+        .column("_eligible")?
+        .bool()?
+        .iter()
+        .map(|b| b == Some(true))
+        .collect();
+    let hash_names: Vec<String> = (0..spec.hashed.len()).map(|i| format!("_h{i}")).collect();
+    let hashes = {
+        // A table of one source holds it as a constant: nothing to hash.
+        let one_source = df.column("_source")?.as_scalar_column().is_some();
+        let mut parts = if one_source {
+            Vec::new()
+        } else {
+            vec![col("_source")]
+        };
+        parts.extend(
+            spec.hashed
+                .iter()
+                .zip(&hash_names)
+                .map(|(e, name)| e.clone().alias(name.as_str())),
+        );
+        // Plain columns are selected without a copy.
+        let hashed = df.clone().lazy().select(parts).collect()?;
+        key_hashes(&hashed)?
+    };
+    let mask = seen_twice(&hashes, &eligible);
+    drop(hashes);
+    let keyed = df.filter(&mask)?.lazy().select(select).collect()?;
     let names: Vec<Expr> = std::iter::once(col("_source"))
         .chain(key_names.iter().map(|n| col(n.as_str())))
         .collect();
-    let candidates = keyed.filter(&mask)?;
+    let candidates = keyed;
     let repeated = candidates
         .clone()
         .lazy()
@@ -202,28 +246,35 @@ fn later_occurrences(
 /// marks, in two bitmaps of a few MiB, the slots seen once and seen again; only
 /// the hashes in a slot seen again (a few percent of rows) are sorted to find
 /// the exact repeats. No hash table, no sort of every row.
-fn seen_twice(hashes: &[u64]) -> BooleanChunked {
-    let bits = (hashes.len().max(1) * 32).next_power_of_two().max(64);
+fn seen_twice(hashes: &[u64], eligible: &[bool]) -> BooleanChunked {
+    let bits = (hashes.len().max(1) * 16).next_power_of_two().max(64);
     let shift = 64 - bits.trailing_zeros();
     // Mixed first: the slot is taken from the top bits.
     let slot = |h: u64| (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
+    let taking_part = |i: usize| eligible.get(i).copied().unwrap_or(false);
     let mut once = vec![0u64; bits / 64];
     let mut again = vec![0u64; bits / 64];
-    for &h in hashes {
+    for (i, &h) in hashes.iter().enumerate() {
+        if !taking_part(i) {
+            continue;
+        }
         let s = slot(h);
         let (word, bit) = (s / 64, 1u64 << (s % 64));
-        if once[word] & bit != 0 {
-            again[word] |= bit;
-        } else {
-            once[word] |= bit;
-        }
+        // Without a branch: the outcome is a coin toss, a misprediction each.
+        again[word] |= once[word] & bit;
+        once[word] |= bit;
     }
     drop(once);
     let in_again = |h: u64| {
         let s = slot(h);
         again[s / 64] & (1u64 << (s % 64)) != 0
     };
-    let mut maybe: Vec<u64> = hashes.iter().copied().filter(|&h| in_again(h)).collect();
+    let mut maybe: Vec<u64> = hashes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &h)| taking_part(i) && in_again(h))
+        .map(|(_, &h)| h)
+        .collect();
     maybe.sort_unstable();
     let mut twice: Vec<u64> = maybe
         .windows(2)
@@ -234,22 +285,23 @@ fn seen_twice(hashes: &[u64]) -> BooleanChunked {
     twice.dedup();
     hashes
         .iter()
-        .map(|&h| !twice.is_empty() && in_again(h) && twice.binary_search(&h).is_ok())
+        .enumerate()
+        .map(|(i, &h)| {
+            !twice.is_empty() && taking_part(i) && in_again(h) && twice.binary_search(&h).is_ok()
+        })
         .collect()
 }
 
-/// One hash per row over the source and the key parts (nulls hash alike, as
-/// they group alike).
-fn key_hashes(keyed: &DataFrame, key_names: &[String]) -> PolarsResult<Vec<u64>> {
+/// One hash per row over every column of `parts` (nulls hash alike, as they
+/// group alike).
+fn key_hashes(parts: &DataFrame) -> PolarsResult<Vec<u64>> {
     let state = PlSeedableRandomStateQuality::seed_from_u64(0);
-    let mut hashes = Vec::with_capacity(keyed.height());
-    keyed
-        .column("_source")?
-        .vec_hash(state.clone(), &mut hashes)?;
-    for name in key_names {
-        keyed
-            .column(name)?
-            .vec_hash_combine(state.clone(), &mut hashes)?;
+    let mut hashes = Vec::with_capacity(parts.height());
+    for (i, column) in parts.columns().iter().enumerate() {
+        match i {
+            0 => column.vec_hash(state.clone(), &mut hashes)?,
+            _ => column.vec_hash_combine(state.clone(), &mut hashes)?,
+        }
     }
     Ok(hashes)
 }

@@ -211,6 +211,20 @@ fn parse_in_chunks_of(
     threads: usize,
     min_bytes: usize,
 ) -> Result<Parsed, TooLarge> {
+    // Without a quote anywhere, a record is a line and a field is the text
+    // between delimiters: split directly, without the quote-aware parser.
+    let plain = memchr::memchr(b'"', text.as_bytes()).is_none();
+    parse_with(text, delimiter, usual, threads, min_bytes, plain)
+}
+
+fn parse_with(
+    text: &str,
+    delimiter: u8,
+    usual: u32,
+    threads: usize,
+    min_bytes: usize,
+    plain: bool,
+) -> Result<Parsed, TooLarge> {
     let bytes = text.as_bytes();
     let min_bytes = min_bytes.max(2);
     let n = if bytes.len() >= min_bytes {
@@ -221,7 +235,13 @@ fn parse_in_chunks_of(
     let seams = seams(bytes, n);
     let sizes = sizes(text, delimiter);
     let sizes = &sizes;
-    let mut chunks: Vec<Result<Chunk, TooLarge>> = if seams.len() <= 2 {
+    let mut chunks: Vec<Result<Chunk, TooLarge>> = if plain {
+        // Seams fall after a line end, and a line end always ends a record.
+        seams
+            .par_windows(2)
+            .map(|w| parse_plain_chunk(bytes, w[0], w[1], delimiter, usual, sizes))
+            .collect()
+    } else if seams.len() <= 2 {
         vec![parse_chunk(bytes, 0, None, delimiter, usual, sizes)]
     } else {
         // On the shared pool: a large file read beside others takes whatever
@@ -367,10 +387,103 @@ fn parse_chunk(
             chunk.stopped_at = Some(at);
             break;
         }
-        let row = chunk.rows;
-        if endlen > chunk.columns.len() {
-            let have = chunk.columns.len();
-            chunk.columns.extend((have..endlen).map(|i| {
+        let mut prev = 0;
+        let fields = ends[..endlen].iter().map(|&end| {
+            let field = &out[prev..end];
+            prev = end;
+            field
+        });
+        chunk.push_record(endlen, fields, usual, (span, rows_guess, sizes))?;
+        starts.push(at);
+    }
+    chunk.lines = line_numbers(bytes, start, &starts);
+    Ok(chunk)
+}
+
+/// [`parse_chunk`] for text without quotes, from `start` to exactly `end`:
+/// records are lines (a lone CR ends one too, as the quote-aware parser
+/// has it), blank lines are skipped, fields are split at the delimiter.
+fn parse_plain_chunk(
+    bytes: &[u8],
+    start: usize,
+    end: usize,
+    delimiter: u8,
+    usual: u32,
+    sizes: &Sizes,
+) -> Result<Chunk, TooLarge> {
+    let span = end.saturating_sub(start);
+    let rows_guess = (span as f64 / sizes.bytes_per_record.max(1.0) * 1.05) as usize + 16;
+    let mut chunk = Chunk {
+        columns: Vec::new(),
+        rows: 0,
+        lines: Vec::with_capacity(rows_guess),
+        ragged: Vec::new(),
+        stopped_at: (end < bytes.len()).then_some(end),
+    };
+    let mut line = 1 + memchr::memchr_iter(b'\n', &bytes[..start]).count() as u32;
+    let mut pos = start;
+    let mut splits: Vec<usize> = Vec::new();
+    loop {
+        while let Some(&b) = bytes.get(pos).filter(|_| pos < end) {
+            match b {
+                b'\n' => line += 1,
+                b'\r' => {}
+                _ => break,
+            }
+            pos += 1;
+        }
+        if pos >= end {
+            break;
+        }
+        // One pass to the record's end, noting each delimiter (fields are
+        // short: a byte loop beats a search call per field).
+        let rest = &bytes[pos..end];
+        let mut len = rest.len();
+        splits.clear();
+        for (i, &b) in rest.iter().enumerate() {
+            if b == delimiter {
+                splits.push(i);
+            } else if b == b'\n' || b == b'\r' {
+                len = i;
+                break;
+            }
+        }
+        let record_end = pos + len;
+        let record = &rest[..len];
+        let count = splits.len() + 1;
+        let mut from = 0;
+        let fields = splits
+            .iter()
+            .copied()
+            .chain(std::iter::once(record.len()))
+            .map(|to| {
+                let field = &record[from..to];
+                from = to + 1;
+                field
+            });
+        chunk.push_record(count, fields, usual, (span, rows_guess, sizes))?;
+        chunk.lines.push(line);
+        pos = record_end;
+    }
+    Ok(chunk)
+}
+
+impl Chunk {
+    /// Appends one record's fields (`count` of them) to the columns, adding
+    /// columns for a record wider than any before. `size` is (the chunk's
+    /// bytes, its guessed records, the file's sizes), to allocate new columns.
+    fn push_record<'f>(
+        &mut self,
+        count: usize,
+        fields: impl Iterator<Item = &'f [u8]>,
+        usual: u32,
+        size: (usize, usize, &Sizes),
+    ) -> Result<(), TooLarge> {
+        let (span, rows_guess, sizes) = size;
+        let row = self.rows;
+        if count > self.columns.len() {
+            let have = self.columns.len();
+            self.columns.extend((have..count).map(|i| {
                 let share = sizes.shares.get(i).copied().unwrap_or(0.0);
                 let mut c = ColumnBuilder {
                     buf: Vec::with_capacity((span as f64 * share * 1.1) as usize + 64),
@@ -380,23 +493,20 @@ fn parse_chunk(
                 c
             }));
         }
-        let mut prev = 0;
-        for (c, column) in chunk.columns.iter_mut().enumerate() {
-            if let Some(&end) = ends[..endlen].get(c) {
-                column.buf.extend_from_slice(&out[prev..end]);
-                prev = end;
+        let mut fields = fields;
+        for column in self.columns.iter_mut() {
+            if let Some(field) = fields.next() {
+                column.buf.extend_from_slice(field);
             }
             let end = u32::try_from(column.buf.len()).map_err(|_| TooLarge)?;
             column.ends.push(end);
         }
-        if endlen as u32 != usual {
-            chunk.ragged.push((row as u32, endlen as u32));
+        if count as u32 != usual {
+            self.ragged.push((row as u32, count as u32));
         }
-        starts.push(at);
-        chunk.rows += 1;
+        self.rows += 1;
+        Ok(())
     }
-    chunk.lines = line_numbers(bytes, start, &starts);
-    Ok(chunk)
 }
 
 /// The 1-based line each record starts on, from one pass over the line ends.

@@ -210,6 +210,19 @@ impl TextColumn {
         })
     }
 
+    /// Visits every cell's text in row order ("" for an empty cell): the
+    /// CSV counterpart of [`Column::for_each`], with no [`CellRef`] per cell.
+    pub fn for_each_text<'a>(&'a self, mut f: impl FnMut(usize, &'a str)) {
+        for part in &self.parts {
+            let mut start = 0usize;
+            for (i, &end) in part.ends.iter().enumerate() {
+                let end = end as usize;
+                f(part.first_row + i, part.buf.get(start..end).unwrap_or(""));
+                start = end;
+            }
+        }
+    }
+
     /// Whether any cell holds this byte (a fast test before a cell-by-cell look).
     pub fn contains_byte(&self, b: u8) -> bool {
         self.parts

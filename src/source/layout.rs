@@ -3,7 +3,7 @@
 //! setting aside blank separator rows, totals and subtotal rows, and notes below.
 //! A sheet that holds no table (a summary, a notes sheet) says why.
 
-use super::grid::{CellRef, Grid};
+use super::grid::{CellRef, Column, Grid};
 use super::{Merge, Sheet};
 use rayon::prelude::*;
 
@@ -195,7 +195,17 @@ fn no_table_reason(sheet: &Sheet, shapes: &[RowShape]) -> Layout {
 }
 
 /// Words that label a totals row.
+#[inline]
 fn is_totals_label(t: &str) -> bool {
+    // Every label starts with one of these letters (after any white space):
+    // most cells stop here, without a call.
+    match t.as_bytes().first() {
+        Some(b) if b.is_ascii_alphanumeric() && !b"tTsSgGzZoO".contains(b) => false,
+        _ => totals_label(t),
+    }
+}
+
+fn totals_label(t: &str) -> bool {
     let t = super::grid::trimmed(t);
     // Every label below starts with one of these three letters and is short: most
     // cells are ruled out at once, and none allocates.
@@ -291,17 +301,30 @@ fn row_flags(grid: &Grid) -> (Vec<bool>, Vec<bool>) {
         .filter_map(|c| grid.column(c))
         .map(|column| {
             let mut flags = vec![0u8; n];
-            column.for_each(|row, cell| {
-                if row >= n || cell.is_empty() {
+            // A cell's flags from its text (None: a filled cell that is not text).
+            let mut mark = |row: usize, text: Option<&str>| {
+                let Some(f) = flags.get_mut(row) else {
                     return;
+                };
+                match text {
+                    None => *f |= FILLED,
+                    Some(t) if t.is_empty() || super::grid::trimmed(t).is_empty() => {}
+                    Some(t) => {
+                        *f |= FILLED;
+                        if is_totals_label(t) {
+                            *f |= LABEL;
+                        }
+                    }
                 }
-                flags[row] |= FILLED;
-                if let CellRef::Text(t) = cell
-                    && is_totals_label(t)
-                {
-                    flags[row] |= LABEL;
-                }
-            });
+            };
+            match column {
+                Column::Text(c) => c.for_each_text(|row, t| mark(row, Some(t))),
+                other => other.for_each(|row, cell| match cell {
+                    CellRef::Text(t) => mark(row, Some(t)),
+                    c if !c.is_empty() => mark(row, None),
+                    _ => {}
+                }),
+            }
             flags
         })
         .collect();

@@ -400,7 +400,7 @@ fn many_differing_fields_are_named_without_their_values() {
 
 #[test]
 fn only_rows_whose_hash_recurs_are_candidates() {
-    let mask = super::seen_twice(&[7, 3, 7, 9, 3, 7]);
+    let mask = super::seen_twice(&[7, 3, 7, 9, 3, 7], &[true; 6]);
     let got: Vec<Option<bool>> = mask.iter().collect();
     let t = Some(true);
     let f = Some(false);
@@ -419,7 +419,18 @@ fn repeats_are_exact_even_when_bitmap_slots_collide() {
         *counts.entry(*h).or_insert(0) += 1;
     }
     let expected: Vec<Option<bool>> = hashes.iter().map(|h| Some(counts[h] > 1)).collect();
-    let got: Vec<Option<bool>> = super::seen_twice(&hashes).iter().collect();
+    let got: Vec<Option<bool>> = super::seen_twice(&hashes, &vec![true; hashes.len()])
+        .iter()
+        .collect();
     assert_eq!(got, expected);
     assert_eq!(got.iter().filter(|g| **g == Some(true)).count(), 10_000);
+}
+
+#[test]
+fn rows_not_taking_part_neither_repeat_nor_are_repeated() {
+    // Rows 1 and 4 share a hash, but row 4 does not take part (tainted).
+    let mask = super::seen_twice(&[5, 9, 5, 2, 9], &[true, true, true, true, false]);
+    let got: Vec<Option<bool>> = mask.iter().collect();
+    let (t, f) = (Some(true), Some(false));
+    assert_eq!(got, [t, f, t, f, f]);
 }

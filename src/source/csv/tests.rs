@@ -148,3 +148,46 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn text_without_quotes_is_split_the_same_way() {
+    // Blank lines, CRLF, a lone CR, a short and a long record, no quotes.
+    let text = "a,b,c\r\n\r\n1,2,3\n4,5\r6,7,8,9\n\n,,\n";
+    let plain = parse_with(text, b',', 3, 1, 1 << 20, true).unwrap();
+    let quoted = parse_with(text, b',', 3, 1, 1 << 20, false).unwrap();
+    assert_eq!(plain.lines, [1, 3, 4, 4, 6]);
+    assert_eq!(plain.lines, quoted.lines);
+    assert_eq!(plain.ragged, [(2, 2), (3, 4)]);
+    assert_eq!(plain.ragged, quoted.ragged);
+    assert_eq!(plain.grid.cols(), 4);
+    for r in 0..5 {
+        for c in 0..4 {
+            assert_eq!(
+                plain.grid.get(r, c),
+                quoted.grid.get(r, c),
+                "row {r} col {c}"
+            );
+        }
+    }
+    assert_eq!(plain.grid.get(3, 3), CellRef::Text("9"));
+}
+
+proptest::proptest! {
+    /// Without quotes, the direct split gives exactly what the quote-aware
+    /// parser gives: cells, line numbers and ragged records, in chunks too.
+    #[test]
+    fn plain_split_equals_the_quote_aware_parser(cells in proptest::collection::vec("[a-c,; \n\r]{0,6}", 1..400)) {
+        let text = cells.join(",");
+        let quoted = parse_with(&text, b',', 3, 1, 1 << 20, false).unwrap();
+        let plain = parse_with(&text, b',', 3, 4, 64, true).unwrap();
+        proptest::prop_assert_eq!(&quoted.lines, &plain.lines);
+        proptest::prop_assert_eq!(&quoted.ragged, &plain.ragged);
+        proptest::prop_assert_eq!(quoted.grid.rows(), plain.grid.rows());
+        proptest::prop_assert_eq!(quoted.grid.cols(), plain.grid.cols());
+        for r in 0..quoted.grid.rows() {
+            for c in 0..quoted.grid.cols() {
+                proptest::prop_assert_eq!(quoted.grid.get(r, c), plain.grid.get(r, c), "row {} col {}", r, c);
+            }
+        }
+    }
+}
