@@ -33,11 +33,22 @@ pub fn run(
     config: Option<&Config>,
     opts: ReadOptions,
     quiet: bool,
+    cells: Cells,
 ) -> Result<Audit, ConfigErrors> {
     let clock = Stopwatch::start();
     let inventory = inventory::read_all(&roots(paths, config), opts, quiet);
     clock.lap("read and detect tables");
-    run_on(inventory, settings, config)
+    run_on(inventory, settings, config, cells)
+}
+
+/// Whether the cells read stay in memory once the canonical tables are built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cells {
+    /// Kept: the output quotes cells (the text report's snippets).
+    Keep,
+    /// Each sheet's cells dropped once its rows are parsed: a lower peak for
+    /// output that quotes no cell (JSON, JUnit, Markdown, tables written).
+    Release,
 }
 
 /// The folders a run reads: the configuration's folder when there is one (its
@@ -55,6 +66,7 @@ pub fn run_on(
     mut inventory: Inventory,
     settings: &Settings,
     config: Option<&Config>,
+    cells: Cells,
 ) -> Result<Audit, ConfigErrors> {
     let clock = Stopwatch::start();
     let (plan, drift, notes) = match config {
@@ -65,7 +77,9 @@ pub fn run_on(
         None => (plan::auto(&inventory), Vec::new(), Vec::new()),
     };
     clock.lap("map");
-    let mut canonical = build::build(&inventory, &plan);
+    // A configuration's retired sheets are read again below, cells and all.
+    let release = cells == Cells::Release && config.is_none();
+    let mut canonical = build::build(&mut inventory, &plan, release);
     clock.lap("canonical tables");
     canonical.cell_findings.extend(drift);
     canonical.notes.extend(notes);

@@ -112,6 +112,7 @@ pub fn load_inputs(
         Some(config),
         ReadOptions::default(),
         quiet,
+        crate::audit::Cells::Keep,
     )?;
     for e in &audit.inventory.errors {
         eprintln!("{:?}", miette::Report::new(e.clone()));

@@ -71,6 +71,11 @@ pub fn run(args: AuditArgs, global: &GlobalArgs) -> miette::Result<Outcome> {
         config.as_ref(),
         ReadOptions::default(),
         global.quiet,
+        // Only the text report quotes cells (its snippets).
+        match args.format {
+            AuditFormat::Text => crate::audit::Cells::Keep,
+            _ => crate::audit::Cells::Release,
+        },
     )?;
     if !audit.configured && !global.quiet && args.format == AuditFormat::Text {
         eprintln!(

@@ -45,6 +45,7 @@ pub fn run(args: IngestArgs, global: &GlobalArgs) -> miette::Result<Outcome> {
         config.as_ref(),
         ReadOptions::default(),
         global.quiet,
+        crate::audit::Cells::Release,
     )?;
     for e in &audit.inventory.errors {
         eprintln!("{:?}", miette::Report::new(e.clone()));

@@ -61,7 +61,12 @@ pub fn run(args: ReportArgs, global: &GlobalArgs) -> miette::Result<Outcome> {
     if let Some(root) = roots.first() {
         leave_out(&mut inventory, root, &args.out);
     }
-    let audit = crate::audit::run_on(inventory, &settings, config.as_ref())?;
+    let audit = crate::audit::run_on(
+        inventory,
+        &settings,
+        config.as_ref(),
+        crate::audit::Cells::Keep,
+    )?;
     let adoption = adoption(config.as_ref(), settings.as_of, audit.as_of);
     let readiness = Readiness::new(&audit, folder_name(&path), adoption);
     let page = html::render(&readiness);

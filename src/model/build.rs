@@ -18,32 +18,30 @@ use crate::source::layout::{Layout, TableRegion};
 use super::canonical::{Canonical, Reject, RejectReason, SourceInfo};
 use super::cells::{ParsedColumn, Problem, raw_text, read_column};
 
-/// Builds every canonical table the plan feeds.
-pub fn build(inv: &Inventory, plan: &Plan) -> Canonical {
+/// Builds every canonical table the plan feeds. With `release`, each sheet's
+/// cells are dropped as soon as its rows are parsed, before its frames are
+/// made (for output that quotes no cell: it lowers the peak memory).
+pub fn build(inv: &mut Inventory, plan: &Plan, release: bool) -> Canonical {
     let mut out = Canonical::default();
     let mut frames: BTreeMap<Entity, Vec<DataFrame>> = BTreeMap::new();
     for (region_no, rp) in plan.regions.iter().enumerate() {
-        let Some(file) = inv.files.get(rp.file) else {
+        let Some(parsed) = parse_region(inv, rp, region_no as u32, out.sources.len()) else {
             continue;
         };
-        let (Some(sheet), Some(table)) =
-            (file.source.sheets.get(rp.sheet), file.tables.get(rp.sheet))
-        else {
-            continue;
-        };
-        let Layout::Table(region) = &table.layout else {
-            continue;
-        };
-        for feed in &rp.feeds {
-            let info = source_info(
-                &out,
-                region_no as u32,
-                &file.source.display,
-                sheet,
-                region,
-                feed,
-            );
-            let built = build_feed(sheet, region, rp, feed, &info);
+        let used_later = plan.regions[region_no + 1..]
+            .iter()
+            .any(|r| r.file == rp.file && r.sheet == rp.sheet);
+        if release
+            && !used_later
+            && let Some(sheet) = inv
+                .files
+                .get_mut(rp.file)
+                .and_then(|f| f.source.sheets.get_mut(rp.sheet))
+        {
+            sheet.grid = Default::default();
+        }
+        for (feed, (info, pending)) in rp.feeds.iter().zip(parsed) {
+            let built = pending.finish(feed);
             let mut info = info;
             info.rows = built.frame.height() + built.rejects.len();
             info.rejected = built.rejects.len();
@@ -76,8 +74,45 @@ pub fn build(inv: &Inventory, plan: &Plan) -> Canonical {
     out
 }
 
+/// Every feed of one region parsed (its source info and its pending frame),
+/// or `None` when the region's sheet or table is gone. `first_id` is the
+/// source id of its first feed.
+fn parse_region(
+    inv: &Inventory,
+    rp: &RegionPlan,
+    region_no: u32,
+    first_id: usize,
+) -> Option<Vec<(SourceInfo, Pending)>> {
+    let file = inv.files.get(rp.file)?;
+    let (sheet, table) = (
+        file.source.sheets.get(rp.sheet)?,
+        file.tables.get(rp.sheet)?,
+    );
+    let Layout::Table(region) = &table.layout else {
+        return None;
+    };
+    Some(
+        rp.feeds
+            .iter()
+            .enumerate()
+            .map(|(k, feed)| {
+                let info = source_info(
+                    (first_id + k) as u32,
+                    region_no,
+                    &file.source.display,
+                    sheet,
+                    region,
+                    feed,
+                );
+                let pending = parse_feed(sheet, region, rp, feed, &info);
+                (info, pending)
+            })
+            .collect(),
+    )
+}
+
 fn source_info(
-    out: &Canonical,
+    id: u32,
     region: u32,
     file: &str,
     sheet: &Sheet,
@@ -85,7 +120,7 @@ fn source_info(
     feed: &Feed,
 ) -> SourceInfo {
     SourceInfo {
-        id: out.sources.len() as u32,
+        id,
         region,
         file: file.to_string(),
         sheet: sheet.name.clone(),
@@ -134,13 +169,52 @@ struct Built {
 /// Line fields whose presence makes a row an order line.
 const LINE_FIELDS: [&str; 5] = ["sku", "quantity", "unit_price", "line_total", "description"];
 
-fn build_feed(
+/// A feed parsed, its frame not made yet: nothing in it refers to the cells.
+struct Pending {
+    entity: Entity,
+    source: u32,
+    fields: Vec<&'static Field>,
+    display: Vec<u32>,
+    keep: Vec<usize>,
+    parsed: Vec<Option<ParsedColumn>>,
+    extras: polars::prelude::Column,
+    decisions: Vec<String>,
+    findings: Vec<Finding>,
+    rejects: Vec<Reject>,
+    tainted: Vec<u32>,
+}
+
+impl Pending {
+    fn finish(self, feed: &Feed) -> Built {
+        let frame = super::frame::frame(
+            &super::frame::Kept {
+                feed,
+                entity: self.entity,
+                source: self.source,
+                fields: &self.fields,
+                display: &self.display,
+                keep: &self.keep,
+            },
+            self.parsed,
+            self.extras,
+        );
+        Built {
+            frame: frame.unwrap_or_else(|_| DataFrame::empty()),
+            decisions: self.decisions,
+            findings: self.findings,
+            rejects: self.rejects,
+            tainted: self.tainted,
+        }
+    }
+}
+
+fn parse_feed(
     sheet: &Sheet,
     region: &TableRegion,
     rp: &RegionPlan,
     feed: &Feed,
     info: &SourceInfo,
-) -> Built {
+) -> Pending {
     let entity = feed.entity;
     let multi_row_orders = entity == Entity::Orders && rp.feeds_entity(Entity::OrderLines);
     // Which grid rows hold this entity's records.
@@ -307,21 +381,7 @@ fn build_feed(
             });
         }
     }
-    let frame = super::frame::frame(
-        &super::frame::Kept {
-            sheet,
-            region,
-            rp,
-            feed,
-            entity,
-            source: info.id,
-            rows: &rows,
-            fields: &fields,
-            display: &display,
-            keep: &keep,
-        },
-        parsed,
-    );
+    let extras = super::frame::extra_columns(sheet, region, rp, &rows, &keep);
     let mut findings = state.findings;
     findings.extend(unmapped_required(info, &fields));
     if state.fills > 0 {
@@ -330,8 +390,14 @@ fn build_feed(
             state.fills
         ));
     }
-    Built {
-        frame: frame.unwrap_or_else(|_| DataFrame::empty()),
+    Pending {
+        entity,
+        source: info.id,
+        fields,
+        display,
+        keep,
+        parsed,
+        extras,
         decisions: info_decisions,
         findings,
         rejects,

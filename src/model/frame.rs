@@ -15,16 +15,12 @@ use crate::source::layout::TableRegion;
 use super::canonical::schema;
 use super::cells::{ParsedColumn, Values, raw_text};
 
-/// Everything a feed's frame is made from.
-pub struct Kept<'k, 'a> {
-    pub sheet: &'a Sheet,
-    pub region: &'k TableRegion,
-    pub rp: &'k RegionPlan,
+/// Everything a feed's frame is made from, besides its parsed columns. No
+/// cell of the sheet is needed any more: its cells may be released first.
+pub struct Kept<'k> {
     pub feed: &'k Feed,
     pub entity: Entity,
     pub source: u32,
-    /// Grid rows of the feed's records.
-    pub rows: &'k [u32],
     pub fields: &'k [&'static Field],
     /// Display row of each record.
     pub display: &'k [u32],
@@ -32,9 +28,15 @@ pub struct Kept<'k, 'a> {
     pub keep: &'k [usize],
 }
 
-/// The unmapped cells of each kept row, as a JSON object (header → text).
-fn extra_columns(k: &Kept<'_, '_>) -> Column {
-    let (sheet, region, rp, rows, keep) = (k.sheet, k.region, k.rp, k.rows, k.keep);
+/// The unmapped cells of each kept row (`rows` are the grid rows of the
+/// records), as a JSON object (header → text): the `_extra` column.
+pub fn extra_columns(
+    sheet: &Sheet,
+    region: &TableRegion,
+    rp: &RegionPlan,
+    rows: &[u32],
+    keep: &[usize],
+) -> Column {
     let mapped: std::collections::HashSet<u32> = rp
         .feeds
         .iter()
@@ -76,11 +78,14 @@ fn extra_columns(k: &Kept<'_, '_>) -> Column {
 /// The frame of the kept rows. Derived columns are made first; then each
 /// parsed column is converted and dropped in turn, so a large feed does not
 /// hold its parsed values and their polars copy at the same time.
-pub fn frame(k: &Kept<'_, '_>, parsed: Vec<Option<ParsedColumn>>) -> PolarsResult<DataFrame> {
+pub fn frame(
+    k: &Kept<'_>,
+    parsed: Vec<Option<ParsedColumn>>,
+    extras: Column,
+) -> PolarsResult<DataFrame> {
     let (entity, source, fields, display, keep, feed) =
         (k.entity, k.source, k.fields, k.display, k.keep, k.feed);
     let n = keep.len();
-    let extras = extra_columns(k);
     let derived_line_no = (entity == Entity::OrderLines && feed.column_of("line_no").is_none())
         .then(|| line_numbers(fields, &parsed, keep).into_column_at("line_no", None))
         .transpose()?;
