@@ -16,7 +16,7 @@ use crate::source::grid::{Column, trimmed};
 use crate::source::layout::{Layout, TableRegion};
 
 use super::canonical::{Canonical, Reject, RejectReason, SourceInfo};
-use super::cells::{ParsedColumn, Problem, raw_text, read_column};
+use super::cells::{ParsedColumn, Problem, raw_text, read_cells, read_column};
 
 /// Builds every canonical table the plan feeds. With `release`, each sheet's
 /// cells are dropped as soon as its rows are parsed, before its frames are
@@ -25,14 +25,15 @@ pub fn build(inv: &mut Inventory, plan: &Plan, release: bool) -> Canonical {
     let mut out = Canonical::default();
     let mut frames: BTreeMap<Entity, Vec<DataFrame>> = BTreeMap::new();
     for (region_no, rp) in plan.regions.iter().enumerate() {
-        let Some(parsed) = parse_region(inv, rp, region_no as u32, out.sources.len()) else {
-            continue;
-        };
         let used_later = plan.regions[region_no + 1..]
             .iter()
             .any(|r| r.file == rp.file && r.sheet == rp.sheet);
+        let release = release && !used_later;
+        let Some(parsed) = parse_region(inv, rp, region_no as u32, out.sources.len(), release)
+        else {
+            continue;
+        };
         if release
-            && !used_later
             && let Some(sheet) = inv
                 .files
                 .get_mut(rp.file)
@@ -76,21 +77,26 @@ pub fn build(inv: &mut Inventory, plan: &Plan, release: bool) -> Canonical {
 
 /// Every feed of one region parsed (its source info and its pending frame),
 /// or `None` when the region's sheet or table is gone. `first_id` is the
-/// source id of its first feed.
+/// source id of its first feed. With `release`, a region feeding one entity
+/// has its mapped columns taken out of the grid, each dropped once parsed.
 fn parse_region(
-    inv: &Inventory,
+    inv: &mut Inventory,
     rp: &RegionPlan,
     region_no: u32,
     first_id: usize,
+    release: bool,
 ) -> Option<Vec<(SourceInfo, Pending)>> {
-    let file = inv.files.get(rp.file)?;
-    let (sheet, table) = (
-        file.source.sheets.get(rp.sheet)?,
-        file.tables.get(rp.sheet)?,
-    );
+    let file = inv.files.get_mut(rp.file)?;
+    let table = file.tables.get(rp.sheet)?;
+    let sheet = file.source.sheets.get_mut(rp.sheet)?;
     let Layout::Table(region) = &table.layout else {
         return None;
     };
+    let mut owned = match (release, rp.feeds.as_slice()) {
+        (true, [feed]) => taken_columns(sheet, feed),
+        _ => Vec::new(),
+    };
+    let sheet: &Sheet = sheet;
     Some(
         rp.feeds
             .iter()
@@ -104,11 +110,30 @@ fn parse_region(
                     region,
                     feed,
                 );
-                let pending = parse_feed(sheet, region, rp, feed, &info);
+                let pending =
+                    parse_feed(sheet, region, rp, feed, &info, std::mem::take(&mut owned));
                 (info, pending)
             })
             .collect(),
     )
+}
+
+/// Per field of the feed's entity, its column taken out of the sheet's grid
+/// (`None` for a field without a column, or whose column another field reads).
+fn taken_columns(sheet: &mut Sheet, feed: &Feed) -> Vec<Option<Column>> {
+    feed.entity
+        .fields()
+        .iter()
+        .map(|f| {
+            let c = feed.column_of(f.name)?.col;
+            let shared = feed.columns.iter().filter(|m| m.col == c).count() > 1;
+            if shared {
+                None
+            } else {
+                sheet.grid.take_column(c as usize)
+            }
+        })
+        .collect()
 }
 
 fn source_info(
@@ -208,14 +233,28 @@ impl Pending {
     }
 }
 
+/// `owned`: per field of the entity, its column already taken out of the
+/// grid (dropped once parsed), or `None` to read it from the grid.
 fn parse_feed(
     sheet: &Sheet,
     region: &TableRegion,
     rp: &RegionPlan,
     feed: &Feed,
     info: &SourceInfo,
+    owned: Vec<Option<Column>>,
 ) -> Pending {
     let entity = feed.entity;
+    let fields: Vec<&'static Field> = entity.fields().iter().collect();
+    let column_at = |c: u32| {
+        let mine = fields
+            .iter()
+            .zip(&owned)
+            .find(|(f, o)| o.is_some() && feed.column_of(f.name).is_some_and(|m| m.col == c));
+        match mine {
+            Some((_, o)) => o.as_ref(),
+            None => sheet.grid.column(c as usize),
+        }
+    };
     let multi_row_orders = entity == Entity::Orders && rp.feeds_entity(Entity::OrderLines);
     // Which grid rows hold this entity's records.
     let rows: Vec<u32> = if entity == Entity::OrderLines {
@@ -232,7 +271,7 @@ fn parse_feed(
                     *h = true;
                 }
             };
-            match sheet.grid.column(c as usize) {
+            match column_at(c) {
                 Some(Column::Text(t)) => t.for_each_text(|row, t| {
                     if !t.is_empty() && !trimmed(t).is_empty() {
                         mark(row);
@@ -259,13 +298,18 @@ fn parse_feed(
         .iter()
         .map(|&r| sheet.display_row(r as usize))
         .collect();
-    // Parse every mapped field, a column per task.
-    let fields: Vec<&'static Field> = entity.fields().iter().collect();
+    // Parse every mapped field, a column per task; a column taken out of the
+    // grid is dropped as soon as it is parsed.
+    let mut owned = owned;
+    owned.resize_with(fields.len(), || None);
     let mut parsed: Vec<Option<ParsedColumn>> = fields
         .par_iter()
-        .map(|f| {
-            feed.column_of(f.name)
-                .map(|c| read_column(sheet, c.col, &rows, f))
+        .zip(owned.into_par_iter())
+        .map(|(f, own)| match own {
+            Some(column) => Some(read_cells(Some(&column), sheet.date1904, &rows, f)),
+            None => feed
+                .column_of(f.name)
+                .map(|c| read_column(sheet, c.col, &rows, f)),
         })
         .collect();
     let mut state = FeedState {

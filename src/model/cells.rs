@@ -109,7 +109,17 @@ pub fn number_text(n: f64) -> String {
 
 /// Reads `field` from column `col` of the given data rows.
 pub fn read_column(sheet: &Sheet, col: u32, rows: &[u32], field: &Field) -> ParsedColumn {
-    let column = sheet.grid.column(col as usize);
+    read_cells(sheet.grid.column(col as usize), sheet.date1904, rows, field)
+}
+
+/// Reads `field` from the given data rows of a column (`None`: a column the
+/// sheet lacks); `date1904` is the workbook's date system.
+pub fn read_cells(
+    column: Option<&Column>,
+    date1904: bool,
+    rows: &[u32],
+    field: &Field,
+) -> ParsedColumn {
     static NO_COLUMN: Column = Column::EMPTY;
     let cells = || column.unwrap_or(&NO_COLUMN).cells_at(rows);
     let texts = || {
@@ -154,7 +164,7 @@ pub fn read_column(sheet: &Sheet, col: u32, rows: &[u32], field: &Field) -> Pars
         field: field.name,
         day_order,
         mark,
-        date1904: sheet.date1904,
+        date1904,
         memo: Default::default(),
     };
     let mut problems = Vec::new();

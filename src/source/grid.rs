@@ -420,6 +420,13 @@ impl Grid {
         self.columns.get(col)
     }
 
+    /// Takes a column's cells out, leaving it empty (the grid keeps its size).
+    pub fn take_column(&mut self, col: usize) -> Option<Column> {
+        self.columns
+            .get_mut(col)
+            .map(|c| std::mem::replace(c, Column::EMPTY))
+    }
+
     /// Whether every cell of the row is empty or blank text.
     pub fn row_is_blank(&self, row: usize) -> bool {
         self.columns.iter().all(|c| c.get(row).is_empty())
