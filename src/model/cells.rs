@@ -162,6 +162,7 @@ pub fn read_cells(
     let reader = CellReader {
         ty: field.ty,
         field: field.name,
+        lowest_int: lowest_int(field.name),
         day_order,
         mark,
         date1904,
@@ -273,12 +274,24 @@ fn collect<X: Copy, T, Out: FromIterator<Option<T>>>(
 struct CellReader {
     ty: FieldType,
     field: &'static str,
+    /// The smallest whole number the field allows ([`lowest_int`]).
+    lowest_int: Option<i64>,
     day_order: DayOrder,
     mark: DecimalMark,
     date1904: bool,
     /// Statuses and currencies repeat a handful of spellings: each is looked
     /// up in the synonym tables once per column.
     memo: std::cell::RefCell<std::collections::HashMap<String, Result<&'static str, String>>>,
+}
+
+/// Quantities must be positive; counts, stock and line numbers may not be
+/// negative (on_hand may: a negative system stock is its own finding).
+fn lowest_int(field: &str) -> Option<i64> {
+    match field {
+        "quantity" => Some(1),
+        "counted_qty" | "line_no" | "allocated" => Some(0),
+        _ => None,
+    }
 }
 
 fn error_read<T>(e: crate::source::CellErrorKind) -> Read<T> {
@@ -380,16 +393,14 @@ impl CellReader {
         }
     }
 
-    /// Quantities must be positive; counts, stock and line numbers may not be negative
-    /// (on_hand may: a negative system stock is its own finding).
     fn check_int(&self, v: i64) -> Read<i64> {
-        match self.field {
-            "quantity" if v <= 0 => Read::Problem(
+        match self.lowest_int {
+            Some(1) if v < 1 => Read::Problem(
                 Category::InvalidValue,
                 format!("{v} is not above zero"),
                 Some(v),
             ),
-            "counted_qty" | "line_no" | "allocated" if v < 0 => {
+            Some(0) if v < 0 => {
                 Read::Problem(Category::InvalidValue, format!("{v} is negative"), Some(v))
             }
             _ => Read::Value(v),
