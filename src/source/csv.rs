@@ -526,23 +526,36 @@ fn line_numbers(bytes: &[u8], start: usize, starts: &[usize]) -> Vec<u32> {
     out
 }
 
-fn merge(chunks: Vec<Chunk>) -> Result<Parsed, TooLarge> {
+fn merge(mut chunks: Vec<Chunk>) -> Result<Parsed, TooLarge> {
     let width = chunks.iter().map(|c| c.columns.len()).max().unwrap_or(0);
     let total_rows: usize = chunks.iter().map(|c| c.rows).sum();
+    // The bytes are slices of a &str cut only at ASCII delimiters, quotes and
+    // line ends, so they are UTF-8; checked all the same, the column buffers
+    // side by side on the pool.
+    let texts: Vec<Vec<TextColumn>> = chunks
+        .iter_mut()
+        .map(|c| std::mem::take(&mut c.columns))
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|builders| {
+            builders
+                .into_par_iter()
+                .map(|b| {
+                    let text = String::from_utf8(b.buf).map_err(|_| TooLarge)?;
+                    Ok(TextColumn::from_parts(text, b.ends))
+                })
+                .collect::<Result<Vec<_>, TooLarge>>()
+        })
+        .collect::<Result<_, TooLarge>>()?;
     let mut columns: Vec<TextColumn> = (0..width).map(|_| TextColumn::default()).collect();
     let mut lines = Vec::with_capacity(total_rows);
     let mut ragged = Vec::new();
     let mut offset = 0u32;
-    for chunk in chunks {
-        let mut parts = chunk.columns.into_iter();
+    for (chunk, texts) in chunks.into_iter().zip(texts) {
+        let mut parts = texts.into_iter();
         for column in columns.iter_mut() {
             match parts.next() {
-                // The bytes are slices of a &str cut only at ASCII delimiters,
-                // quotes and line ends, so they are UTF-8; checked all the same.
-                Some(b) => {
-                    let text = String::from_utf8(b.buf).map_err(|_| TooLarge)?;
-                    column.append(TextColumn::from_parts(text, b.ends));
-                }
+                Some(part) => column.append(part),
                 None => column.pad(chunk.rows),
             }
         }

@@ -199,8 +199,23 @@ fn no_table_reason(sheet: &Sheet, shapes: &[RowShape]) -> Layout {
 fn is_totals_label(t: &str) -> bool {
     // Every label starts with one of these letters (after any white space):
     // most cells stop here, without a call.
-    match t.as_bytes().first() {
-        Some(b) if b.is_ascii_alphanumeric() && !b"tTsSgGzZoO".contains(b) => false,
+    match t.as_bytes() {
+        [a, ..] if a.is_ascii_alphanumeric() && !b"tTsSgGzZoO".contains(a) => false,
+        // The two first letters of every label ("SKU-1" stops here).
+        [a, b, ..]
+            if a.is_ascii_alphabetic()
+                && b.is_ascii()
+                && !matches!(
+                    [a.to_ascii_lowercase(), b.to_ascii_lowercase()],
+                    [b't', b'o']
+                        | [b's', b'u' | b'o']
+                        | [b'g', b'r' | b'e']
+                        | [b'z', b'w']
+                        | [b'o', b'v']
+                ) =>
+        {
+            false
+        }
         _ => totals_label(t),
     }
 }
@@ -512,8 +527,24 @@ mod tests {
             "Total général",
             "Zwischensumme",
             " totals ",
+            "Gesamt",
+            "Sous-total",
+            "Overall total",
+            "Sub-total",
+            "sum",
         ] {
             assert!(is_totals_label(label), "{label}");
+        }
+        // Every label of the list passes the quick first-letters check.
+        for label in [
+            "total",
+            "grand total",
+            "subtotal",
+            "summe",
+            "gesamtsumme",
+            "totales",
+        ] {
+            assert!(is_totals_label(&label.to_uppercase()), "{label}");
         }
         for text in [
             "Totally fine tent",
@@ -521,6 +552,7 @@ mod tests {
             "SO-1042",
             "Sum of parts of a very long description that goes on",
             "Totaled",
+            "SKU-00017",
         ] {
             assert!(!is_totals_label(text), "{text}");
         }
