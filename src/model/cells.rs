@@ -565,8 +565,15 @@ pub fn plain_decimal(t: &str, mark: DecimalMark) -> Option<i128> {
     if !any {
         return None;
     }
-    let m = i128::from(int) * 10i128.pow(DECIMAL_SCALE as u32)
-        + i128::from(frac) * 10i128.pow(DECIMAL_SCALE as u32 - places);
+    // frac × 10^(scale − places), from a table rather than a power per cell.
+    const POW10: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+    let frac = frac * POW10[DECIMAL_SCALE - places as usize];
+    let m = if int < 1_000_000_000_000 {
+        // Below 10^12 units the mantissa fits u64: no 128-bit product.
+        i128::from(int * POW10[DECIMAL_SCALE] + frac)
+    } else {
+        i128::from(int) * i128::from(POW10[DECIMAL_SCALE]) + i128::from(frac)
+    };
     Some(if negative { -m } else { m })
 }
 

@@ -201,20 +201,18 @@ fn is_totals_label(t: &str) -> bool {
     // most cells stop here, without a call.
     match t.as_bytes() {
         [a, ..] if a.is_ascii_alphanumeric() && !b"tTsSgGzZoO".contains(a) => false,
-        // The two first letters of every label ("SKU-1" stops here).
-        [a, b, ..]
-            if a.is_ascii_alphabetic()
-                && b.is_ascii()
-                && !matches!(
-                    [a.to_ascii_lowercase(), b.to_ascii_lowercase()],
-                    [b't', b'o']
-                        | [b's', b'u' | b'o']
-                        | [b'g', b'r' | b'e']
-                        | [b'z', b'w']
-                        | [b'o', b'v']
-                ) =>
-        {
-            false
+        // The three first letters of every label ("SKU-1", "SO-1" stop here).
+        [a, b, c, ..] if a.is_ascii_alphabetic() => {
+            matches!(
+                [a, b, c].map(u8::to_ascii_lowercase),
+                [b't', b'o', b't']
+                    | [b's', b'u', b'b' | b'm']
+                    | [b'g', b'r', b'a']
+                    | [b'g', b'e', b's']
+                    | [b'z', b'w', b'i']
+                    | [b's', b'o', b'u']
+                    | [b'o', b'v', b'e']
+            ) && totals_label(t)
         }
         _ => totals_label(t),
     }

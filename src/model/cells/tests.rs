@@ -175,4 +175,12 @@ proptest::proptest! {
         let text = d.to_string();
         proptest::prop_assert_eq!(plain_decimal(&text, DecimalMark::Point), to_mantissa(d));
     }
+
+    /// Amounts of 10^12 units and more take the 128-bit path; up to 10^17.
+    #[test]
+    fn large_plain_decimals_agree_too(m in -100_000_000_000_000_000i64..100_000_000_000_000_000, scale in 0u32..=6) {
+        let d = rust_decimal::Decimal::new(m, scale);
+        let text = d.to_string();
+        proptest::prop_assert_eq!(plain_decimal(&text, DecimalMark::Point), to_mantissa(d));
+    }
 }
