@@ -257,12 +257,14 @@ fn parse_feed(
     };
     let multi_row_orders = entity == Entity::Orders && rp.feeds_entity(Entity::OrderLines);
     // Which grid rows hold this entity's records.
-    let rows: Vec<u32> = if entity == Entity::OrderLines {
-        let line_cols: Vec<u32> = LINE_FIELDS
-            .iter()
-            .filter_map(|f| feed.column_of(f))
-            .map(|c| c.col)
-            .collect();
+    let line_cols: Vec<u32> = LINE_FIELDS
+        .iter()
+        .filter_map(|f| feed.column_of(f))
+        .map(|c| c.col)
+        .collect();
+    // A line column with a value in every row: every data row is a line.
+    let every_row_a_line = line_cols.iter().any(|c| region.full_columns.contains(c));
+    let rows: Vec<u32> = if entity == Entity::OrderLines && !every_row_a_line {
         // Each line column marks its non-empty rows in one pass down the column.
         let mut has_line = vec![false; sheet.grid.rows()];
         for c in line_cols {

@@ -23,6 +23,8 @@ pub struct TableRegion {
     pub notes_below: Vec<u32>,
     /// Merged values copied down over the data rows they cover.
     pub fills: Vec<Fill>,
+    /// Columns with a value in every row below the header.
+    pub full_columns: Vec<u32>,
 }
 
 /// A column of the table and its header text ("" when the column has data but
@@ -305,7 +307,8 @@ fn is_totals_row(sheet: &Sheet, row: usize) -> bool {
 /// Per row: whether it is blank, and whether one of its cells reads as a totals
 /// label. Computed column by column (far cheaper than row by row), the columns
 /// side by side on the thread pool.
-fn row_flags(grid: &Grid) -> (Vec<bool>, Vec<bool>) {
+/// Also the columns that hold a value in every row after `header_row`.
+fn row_flags(grid: &Grid, header_row: usize) -> (Vec<bool>, Vec<bool>, Vec<u32>) {
     const FILLED: u8 = 1;
     const LABEL: u8 = 2;
     let n = grid.rows();
@@ -343,18 +346,25 @@ fn row_flags(grid: &Grid) -> (Vec<bool>, Vec<bool>) {
         .collect();
     let mut blank = vec![true; n];
     let mut label = vec![false; n];
-    for flags in &per_column {
+    let mut full_columns = Vec::new();
+    for (c, flags) in per_column.iter().enumerate() {
+        let mut full = true;
         for (row, &f) in flags.iter().enumerate() {
             blank[row] &= f & FILLED == 0;
             label[row] |= f & LABEL != 0;
+            full &= row <= header_row || f & FILLED != 0;
+        }
+        if full {
+            full_columns.push(c as u32);
         }
     }
-    (blank, label)
+    (blank, label, full_columns)
 }
 
 fn classify_rows(sheet: &Sheet, region: &mut TableRegion, header_width: usize) {
     let grid = &sheet.grid;
-    let (blank, label) = row_flags(grid);
+    let (blank, label, full_columns) = row_flags(grid, region.header_row);
+    region.full_columns = full_columns;
     let mut pending_blank = Vec::new();
     let mut after_gap = false;
     for row in region.header_row + 1..grid.rows() {
@@ -513,6 +523,18 @@ pub fn fill_merged(sheet: &mut Sheet, region: &mut TableRegion) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_with_a_value_in_every_row_are_known() {
+        let text = b"Order,Line,SKU,Note\nSO-1,1,A,\nSO-1,2,B,gift\nSO-2,1,,\n";
+        let (sheet, _) = crate::source::csv::read_csv(text, "t.csv", "csv", None, 1).unwrap();
+        let Layout::Table(region) = detect(&sheet) else {
+            panic!("no table");
+        };
+        assert_eq!(region.data_rows, [1, 2, 3]);
+        // SKU is empty on row 4, Note on rows 2 and 4.
+        assert_eq!(region.full_columns, [0, 1]);
+    }
 
     #[test]
     fn totals_labels_in_several_languages_and_cases() {
