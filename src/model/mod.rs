@@ -3,6 +3,7 @@
 pub mod build;
 pub mod canonical;
 pub mod cells;
+mod feed_findings;
 mod frame;
 pub mod schema;
 pub mod slots;
