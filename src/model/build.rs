@@ -20,8 +20,9 @@ use super::cells::{ParsedColumn, read_cells, read_column};
 use super::feed_findings::{FeedState, fill_down, unmapped_required};
 
 /// Builds every canonical table the plan feeds. With `release`, each sheet's
-/// cells are dropped as soon as its rows are parsed, before its frames are
-/// made (for output that quotes no cell: it lowers the peak memory).
+/// cells (and the line each record starts on) are dropped as soon as its rows
+/// are parsed, before its frames are made (for output that quotes no cell: it
+/// lowers the peak memory).
 pub fn build(inv: &mut Inventory, plan: &Plan, release: bool) -> Canonical {
     let mut out = Canonical::default();
     let mut frames: BTreeMap<Entity, Vec<DataFrame>> = BTreeMap::new();
@@ -41,6 +42,7 @@ pub fn build(inv: &mut Inventory, plan: &Plan, release: bool) -> Canonical {
                 .and_then(|f| f.source.sheets.get_mut(rp.sheet))
         {
             sheet.grid = Default::default();
+            sheet.lines = Vec::new();
         }
         for (feed, (info, pending)) in rp.feeds.iter().zip(parsed) {
             let built = pending.finish(feed);
