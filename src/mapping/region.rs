@@ -12,10 +12,12 @@ const SAMPLE_ROWS: usize = 2_000;
 
 /// One profile per column of `region`, in the region's column order.
 pub fn profile_columns(sheet: &Sheet, region: &TableRegion) -> Vec<ValueProfile> {
+    use rayon::prelude::*;
     let rows = sample_rows(&region.data_rows);
+    // The columns side by side on the pool.
     region
         .columns
-        .iter()
+        .par_iter()
         .map(|c| {
             let column = sheet.grid.column(c.col as usize);
             profile_values(rows.iter().map(|&r| {
