@@ -73,6 +73,12 @@ impl<T: Copy + Default> Slots<T> {
     }
 }
 
+/// The polars null mask of a column's validity flags: none when every row
+/// has a value.
+pub fn null_mask(valid: Vec<bool>) -> Option<Bitmap> {
+    valid.contains(&false).then(|| valid.into_iter().collect())
+}
+
 /// Moves the items at `ascending` (strictly increasing, in range) to the
 /// front, in order, and drops the rest.
 pub fn compact<T: Copy>(v: &mut Vec<T>, ascending: &[usize]) {
@@ -91,11 +97,7 @@ where
     /// Moves the values into polars; the validity bits become its null mask.
     /// A column without a null needs no null mask.
     fn from(s: Slots<T::Native>) -> ChunkedArray<T> {
-        let valid: Option<Bitmap> = s
-            .valid
-            .contains(&false)
-            .then(|| s.valid.into_iter().collect());
-        ChunkedArray::from_vec_validity(PlSmallStr::EMPTY, s.values, valid)
+        ChunkedArray::from_vec_validity(PlSmallStr::EMPTY, s.values, null_mask(s.valid))
     }
 }
 
@@ -154,5 +156,17 @@ mod tests {
         let b: Slots<i64> = vec![Some(1), None].into();
         assert_eq!(a, b);
         assert_ne!(a, Slots::from(vec![Some(1), Some(3)]));
+    }
+
+    #[test]
+    fn compact_keeps_rows_in_place_and_a_full_column_has_no_null_mask() {
+        let mut s: Slots<i64> = vec![Some(1), None, Some(3), Some(4)].into();
+        assert!(s.has_nulls());
+        s.compact(&[0, 2, 3]);
+        assert!(!s.has_nulls());
+        assert_eq!(s, Slots::from(vec![Some(1), Some(3), Some(4)]));
+        let ca: Int64Chunked = s.into();
+        assert!(ca.downcast_iter().all(|a| a.validity().is_none()));
+        assert_eq!(ca.iter().collect::<Vec<_>>(), [Some(1), Some(3), Some(4)]);
     }
 }

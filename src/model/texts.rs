@@ -5,7 +5,6 @@
 
 use polars::prelude::*;
 use polars_arrow::array::MutableBinaryViewArray;
-use polars_arrow::bitmap::Bitmap;
 
 #[derive(Clone, Default)]
 pub struct Texts {
@@ -93,11 +92,8 @@ impl Texts {
     /// The polars column: the views move as they are; the validity bits
     /// become its null mask (none when every row has a value).
     pub fn into_chunked(self, name: PlSmallStr) -> StringChunked {
-        let valid: Option<Bitmap> = self
-            .valid
-            .contains(&false)
-            .then(|| self.valid.into_iter().collect());
-        StringChunked::with_chunk(name, self.views.freeze().with_validity(valid))
+        let mask = super::slots::null_mask(self.valid);
+        StringChunked::with_chunk(name, self.views.freeze().with_validity(mask))
     }
 }
 
@@ -171,9 +167,12 @@ mod tests {
 
     #[test]
     fn a_full_column_has_no_null_mask() {
+        use polars_arrow::array::Array;
         let ca = texts(&[Some("A"), Some("B")]).into_chunked("x".into());
         assert_eq!(ca.null_count(), 0);
-        assert!(!ca.has_nulls());
+        assert!(ca.downcast_iter().all(|a| a.validity().is_none()));
+        let with_gap = texts(&[Some("A"), None]).into_chunked("x".into());
+        assert!(with_gap.downcast_iter().all(|a| a.validity().is_some()));
         assert_eq!(
             texts(&[Some("A"), None]).select(&[1, 0]),
             texts(&[None, Some("A")])
