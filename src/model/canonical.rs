@@ -154,6 +154,24 @@ impl Canonical {
             .is_some_and(|s| self.tainted.contains(&(s.region, row)))
     }
 
+    /// The tainted rows of every source, for a lookup per row of a frame.
+    pub fn tainted_rows(&self) -> TaintedRows {
+        let mut by_source: Vec<Vec<u64>> = vec![Vec::new(); self.sources.len()];
+        for (region, row) in &self.tainted {
+            for s in self.sources.iter().filter(|s| s.region == *region) {
+                let Some(bits) = by_source.get_mut(s.id as usize) else {
+                    continue;
+                };
+                let (word, bit) = (*row as usize / 64, *row % 64);
+                if bits.len() <= word {
+                    bits.resize(word + 1, 0);
+                }
+                bits[word] |= 1 << bit;
+            }
+        }
+        TaintedRows { by_source }
+    }
+
     /// Keys of rejected rows of an entity: records that exist, though unreadable.
     pub fn rejected_keys(&self, entity: Entity) -> std::collections::HashSet<&str> {
         self.rejects
@@ -176,9 +194,36 @@ impl Canonical {
 
     /// An entity's frame without its tainted rows, for rules that flag rows
     /// derived from values another finding already reports.
+    ///
+    /// The frame gets a mask made row by row from [`Canonical::tainted_rows`]:
+    /// no row id is computed and hashed for each of a million rows.
     pub fn untainted(&self, entity: Entity) -> Option<LazyFrame> {
-        let df = self.table(entity)?;
-        Some(df.clone().lazy().filter(self.clean_rows(entity)))
+        let mut df = self.table(entity)?.clone();
+        let tainted = self.tainted_rows();
+        if !self.sources_of(entity).any(|s| tainted.any_in(s.id)) {
+            return Some(df.lazy());
+        }
+        let mut clean = Vec::with_capacity(df.height());
+        let visited = for_each_row(&df, |_, source, row| {
+            clean.push(source.zip(row).is_none_or(|(s, r)| !tainted.contains(s, r)));
+        });
+        let masked = visited.and_then(|()| {
+            df.with_column(Column::new("_clean".into(), clean))?;
+            Ok(())
+        });
+        match masked {
+            Ok(()) => Some(df.lazy().filter(col("_clean")).drop(Selector::ByName {
+                names: [PlSmallStr::from("_clean")].into(),
+                strict: true,
+            })),
+            // A frame without provenance columns: the expression answers.
+            Err(_) => Some(
+                self.table(entity)?
+                    .clone()
+                    .lazy()
+                    .filter(self.clean_rows(entity)),
+            ),
+        }
     }
 
     /// True for the rows of an entity's frame that are not tainted.
@@ -198,6 +243,55 @@ impl Canonical {
         let set = lit(Series::new("_tainted".into(), tainted)).implode(false);
         row_id_expr().is_in(set, false).not()
     }
+}
+
+/// [`Canonical::tainted`] as a bitmap of rows per source: a lookup per row of a
+/// million-row frame costs a load, not a hash.
+#[derive(Debug, Clone, Default)]
+pub struct TaintedRows {
+    by_source: Vec<Vec<u64>>,
+}
+
+impl TaintedRows {
+    /// Whether any row of the source is tainted.
+    pub fn any_in(&self, source: u32) -> bool {
+        self.by_source
+            .get(source as usize)
+            .is_some_and(|bits| bits.iter().any(|w| *w != 0))
+    }
+
+    pub fn contains(&self, source: u32, row: u32) -> bool {
+        self.by_source
+            .get(source as usize)
+            .and_then(|bits| bits.get(row as usize / 64))
+            .is_some_and(|word| word >> (row % 64) & 1 == 1)
+    }
+}
+
+/// Calls `f(i, source, row)` for each row `i` of an entity's frame, from its
+/// `_source` and `_row` columns. The common frame, one source and every row
+/// numbered, is read without an `Option` per column per row.
+pub fn for_each_row(
+    df: &DataFrame,
+    mut f: impl FnMut(usize, Option<u32>, Option<u32>),
+) -> PolarsResult<()> {
+    let rows = df.column("_row")?.u32()?;
+    let sources = df.column("_source")?;
+    match (sources.as_scalar_column(), rows.cont_slice()) {
+        (Some(one), Ok(rows)) => {
+            let source = one.scalar().value().extract::<u32>();
+            for (i, &row) in rows.iter().enumerate() {
+                f(i, source, Some(row));
+            }
+        }
+        _ => {
+            let by_row = sources.as_materialized_series().u32()?;
+            for (i, (source, row)) in by_row.iter().zip(rows.iter()).enumerate() {
+                f(i, source, row);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One number per (source, row), for sets of rows.
@@ -236,4 +330,62 @@ pub fn schema(entity: Entity) -> Vec<(String, DataType)> {
         _ => {}
     }
     cols
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testkit::{canonical, source, strs, table, u32s};
+
+    fn rows_left(c: &Canonical, entity: Entity) -> Vec<(u32, u32)> {
+        let df = c.untainted(entity).unwrap().collect().unwrap();
+        let sources = df
+            .column("_source")
+            .unwrap()
+            .as_materialized_series()
+            .clone();
+        let rows = df.column("_row").unwrap().as_materialized_series().clone();
+        sources
+            .u32()
+            .unwrap()
+            .iter()
+            .zip(rows.u32().unwrap().iter())
+            .map(|(s, r)| (s.unwrap(), r.unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn tainted_rows_are_left_out_by_source_and_row() {
+        let sources = vec![
+            source(0, Entity::Orders, "a.csv", None, &[("order_id", "A")]),
+            source(1, Entity::Orders, "b.csv", None, &[("order_id", "A")]),
+        ];
+        let ids = [Some("SO-1"), Some("SO-2"), Some("SO-3"), Some("SO-4")];
+        let two_sources = table(
+            Entity::Orders,
+            vec![
+                u32s("_source", &[0, 0, 1, 1]),
+                u32s("_row", &[2, 3, 2, 3]),
+                strs("order_id", &ids),
+            ],
+        );
+        let mut c = canonical(sources, vec![(Entity::Orders, two_sources)]);
+        // Row 3 of a.csv only: row 3 of b.csv (another region) stays.
+        c.tainted.insert((0, 3));
+        let tainted = c.tainted_rows();
+        assert!(tainted.contains(0, 3));
+        assert!(!tainted.contains(1, 3));
+        assert!(!tainted.contains(0, 200));
+        assert!(tainted.any_in(0) && !tainted.any_in(1));
+        assert_eq!(rows_left(&c, Entity::Orders), [(0, 2), (1, 2), (1, 3)]);
+        // A frame of one source holds `_source` as a constant.
+        let mut one = c.tables[&Entity::Orders].slice(0, 2);
+        one.with_column(Column::new_scalar("_source".into(), Scalar::from(0u32), 2))
+            .unwrap();
+        assert!(one.column("_source").unwrap().as_scalar_column().is_some());
+        c.tables.insert(Entity::Orders, one);
+        assert_eq!(rows_left(&c, Entity::Orders), [(0, 2)]);
+        c.tainted.clear();
+        assert_eq!(rows_left(&c, Entity::Orders), [(0, 2), (0, 3)]);
+    }
 }

@@ -242,7 +242,10 @@ fn read_all<'a, T, Out: FromIterator<Option<T>>>(
     text: impl Fn(&'a str) -> Read<T>,
 ) -> Out {
     match column {
-        Column::Text(c) => collect(c.texts_at(rows), problems, text, |t| t.to_string()),
+        Column::Text(c) => match crate::source::grid::consecutive(rows) {
+            Some(range) => collect(c.run(range), problems, text, |t| t.to_string()),
+            None => collect(c.texts_at(rows), problems, text, |t| t.to_string()),
+        },
         other => collect(other.cells_at(rows), problems, cell, raw_text),
     }
 }
@@ -314,6 +317,11 @@ impl CellReader {
 
     /// A text cell (empty text is an empty cell).
     fn text_str<'a>(&self, t: &'a str) -> Read<Cow<'a, str>> {
+        // Most text cells: nothing to trim, and a first byte that starts no
+        // null marker and no Excel error.
+        if self.ty == FieldType::Text && plain_text(t) {
+            return Read::Value(Cow::Borrowed(t));
+        }
         if is_null_marker(t) {
             return Read::Empty;
         }
@@ -520,6 +528,20 @@ impl CellReader {
             Ok(v) => Read::Value(v),
             Err(e) => Read::Problem(Category::InvalidType, e.reason, None),
         }
+    }
+}
+
+/// Text read as it is: its first and last bytes are ASCII and not white
+/// space, and the first cannot start a null marker ("n/a", "-", "—") or an
+/// Excel error ("#REF!"). Anything else takes the full path.
+fn plain_text(t: &str) -> bool {
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(&first), Some(&last)) => {
+            first.is_ascii_graphic()
+                && last.is_ascii_graphic()
+                && !matches!(first, b'n' | b'N' | b'#' | b'-')
+        }
+        _ => false,
     }
 }
 

@@ -14,6 +14,8 @@ use crate::source::layout::TableRegion;
 
 use super::canonical::schema;
 use super::cells::{ParsedColumn, Values, raw_text};
+use super::slots::Runs;
+use super::values::Keep;
 
 /// Everything a feed's frame is made from, besides its parsed columns. No
 /// cell of the sheet is needed any more: its cells may be released first.
@@ -87,10 +89,10 @@ pub fn frame(
         (k.entity, k.source, k.fields, k.display, k.keep, k.feed);
     let n = keep.len();
     let derived_line_no = (entity == Entity::OrderLines && feed.column_of("line_no").is_none())
-        .then(|| line_numbers(fields, &parsed, keep).into_column_at("line_no", None))
+        .then(|| line_numbers(fields, &parsed, keep).into_column_at("line_no", Keep::All))
         .transpose()?;
     let derived_shipment = (entity == Entity::Shipments && feed.column_of("shipment_id").is_none())
-        .then(|| shipment_ids(fields, &parsed, keep).into_column_at("shipment_id", None))
+        .then(|| shipment_ids(fields, &parsed, keep).into_column_at("shipment_id", Keep::All))
         .transpose()?;
     // The fields whose trimmed, case-folded key columns the rules join on.
     let keyed_fields: &[&str] = match entity {
@@ -112,7 +114,12 @@ pub fn frame(
     // Each parsed column is converted from its kept rows and then dropped, the
     // columns side by side on the thread pool.
     let identity = keep.len() == display.len() && keep.iter().enumerate().all(|(a, &b)| a == b);
-    let at = (!identity).then_some(keep);
+    let runs = (!identity).then(|| Runs::of(keep)).flatten();
+    let at = match (identity, &runs) {
+        (true, _) => Keep::All,
+        (false, Some(runs)) => Keep::Runs(runs),
+        (false, None) => Keep::At(keep),
+    };
     let derived = derived_line_no.is_some();
     let (mut line_no, mut shipment_id) = (derived_line_no, derived_shipment);
     // A key column is made in the same task as its field's column.

@@ -60,11 +60,10 @@ impl<T: Copy + Default> Slots<T> {
         (0..self.len()).map(|i| self.get(i))
     }
 
-    /// Keeps only the rows at `ascending` (strictly increasing indices), in
-    /// place: no second copy of the column.
-    pub fn compact(&mut self, ascending: &[usize]) {
-        compact(&mut self.values, ascending);
-        compact(&mut self.valid, ascending);
+    /// Keeps only the rows of `runs`, in place: no second copy of the column.
+    pub fn compact(&mut self, runs: &Runs) {
+        compact(&mut self.values, runs);
+        compact(&mut self.valid, runs);
     }
 
     /// The rows at `indices`, in that order.
@@ -79,15 +78,63 @@ pub fn null_mask(valid: Vec<bool>) -> Option<Bitmap> {
     valid.contains(&false).then(|| valid.into_iter().collect())
 }
 
-/// Moves the items at `ascending` (strictly increasing, in range) to the
-/// front, in order, and drops the rest.
-pub fn compact<T: Copy>(v: &mut Vec<T>, ascending: &[usize]) {
-    for (to, &from) in ascending.iter().enumerate() {
-        if let Some(&x) = v.get(from) {
-            v[to] = x;
+/// The rows a table keeps, ascending, as runs of consecutive rows: worked out
+/// once for all the columns of the table, each column then moved run by run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Runs {
+    /// (first row, rows) of each run.
+    runs: Vec<(usize, usize)>,
+    len: usize,
+}
+
+impl Runs {
+    /// `None` unless `ascending` is strictly increasing.
+    pub fn of(ascending: &[usize]) -> Option<Runs> {
+        if !ascending.windows(2).all(|w| w[0] < w[1]) {
+            return None;
         }
+        let runs = ascending
+            .chunk_by(|a, b| a.checked_add(1) == Some(*b))
+            .map(|run| (run[0], run.len()))
+            .collect();
+        Some(Runs {
+            runs,
+            len: ascending.len(),
+        })
     }
-    v.truncate(ascending.len());
+
+    /// Rows kept.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The rows below `total` that are not kept, as ranges.
+    pub fn gaps(&self, total: usize) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+        let ends = self.runs.iter().map(|&(from, n)| (from, from + n));
+        let starts = std::iter::once(0).chain(self.runs.iter().map(|&(from, n)| from + n));
+        starts
+            .zip(ends.map(|(from, _)| from).chain(std::iter::once(total)))
+            .filter(|(a, b)| a < b)
+            .map(move |(a, b)| a..b.min(total))
+    }
+}
+
+/// Moves the items of the kept `runs` (in range) to the front, in order, and
+/// drops the rest: a block move per run, no second copy of the column.
+pub fn compact<T: Copy>(v: &mut Vec<T>, runs: &Runs) {
+    let mut to = 0;
+    for &(from, n) in &runs.runs {
+        let end = from.saturating_add(n).min(v.len());
+        if from < end && to != from {
+            v.copy_within(from..end, to);
+        }
+        to += n;
+    }
+    v.truncate(runs.len);
 }
 
 impl<T: PolarsNumericType> From<Slots<T::Native>> for ChunkedArray<T>
@@ -159,10 +206,35 @@ mod tests {
     }
 
     #[test]
+    fn compacting_moves_runs_of_rows_as_one_by_one_would() {
+        let one_by_one =
+            |v: &[u32], keep: &[usize]| -> Vec<u32> { keep.iter().map(|&i| v[i]).collect() };
+        assert_eq!(Runs::of(&[3, 2]), None);
+        assert_eq!(Runs::of(&[2, 2]), None);
+        let gaps: Vec<_> = Runs::of(&[2, 3, 6]).unwrap().gaps(9).collect();
+        assert_eq!(gaps, [0..2, 4..6, 7..9]);
+        let gaps: Vec<_> = Runs::of(&[0, 1]).unwrap().gaps(2).collect();
+        assert!(gaps.is_empty());
+        let v: Vec<u32> = (0..20).map(|i| i * 10).collect();
+        for keep in [
+            vec![],
+            vec![0, 1, 2],
+            vec![3, 4, 5, 9, 10, 19],
+            vec![1, 3, 5, 7],
+            (0..20).collect(),
+            vec![19],
+        ] {
+            let mut got = v.clone();
+            compact(&mut got, &Runs::of(&keep).unwrap());
+            assert_eq!(got, one_by_one(&v, &keep), "{keep:?}");
+        }
+    }
+
+    #[test]
     fn compact_keeps_rows_in_place_and_a_full_column_has_no_null_mask() {
         let mut s: Slots<i64> = vec![Some(1), None, Some(3), Some(4)].into();
         assert!(s.has_nulls());
-        s.compact(&[0, 2, 3]);
+        s.compact(&Runs::of(&[0, 2, 3]).unwrap());
         assert!(!s.has_nulls());
         assert_eq!(s, Slots::from(vec![Some(1), Some(3), Some(4)]));
         let ca: Int64Chunked = s.into();

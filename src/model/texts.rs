@@ -6,6 +6,8 @@
 use polars::prelude::*;
 use polars_arrow::array::MutableBinaryViewArray;
 
+use super::slots::Runs;
+
 #[derive(Clone, Default)]
 pub struct Texts {
     /// Every row has a view; a missing value's view is the empty string.
@@ -70,17 +72,21 @@ impl Texts {
         self.valid[to] = valid;
     }
 
-    /// Keeps only the rows at `ascending` (strictly increasing indices), in
-    /// place: no second copy of the column.
-    pub fn compact(&mut self, ascending: &[usize]) {
-        super::slots::compact(&mut self.valid, ascending);
-        // SAFETY: views are only moved within the array and the total length
-        // is recomputed from the views kept.
+    /// Keeps only the rows of `runs`, in place: no second copy of the column.
+    pub fn compact(&mut self, runs: &Runs) {
+        let total = self.views.views().len();
+        let dropped: usize = runs
+            .gaps(total)
+            .flat_map(|gap| self.views.views().get(gap).unwrap_or_default())
+            .map(|v| v.length as usize)
+            .sum();
+        let kept_bytes = self.views.total_bytes_len().saturating_sub(dropped);
+        super::slots::compact(&mut self.valid, runs);
+        // SAFETY: views are only moved within the array, and the total length
+        // is that of the views kept.
         unsafe {
-            let views = self.views.views_mut();
-            super::slots::compact(views, ascending);
-            let total = views.iter().map(|v| v.length as usize).sum();
-            self.views.set_total_bytes_len(total);
+            super::slots::compact(self.views.views_mut(), runs);
+            self.views.set_total_bytes_len(kept_bytes);
         }
     }
 
@@ -158,8 +164,9 @@ mod tests {
     fn compact_keeps_the_given_rows_in_place() {
         let long = "a text longer than twelve bytes";
         let mut t = texts(&[Some("A"), Some(long), None, Some("D"), Some(long)]);
-        t.compact(&[1, 2, 3]);
+        t.compact(&Runs::of(&[1, 2, 3]).unwrap());
         assert_eq!(t, texts(&[Some(long), None, Some("D")]));
+        assert_eq!(t.views.total_bytes_len(), long.len() + 1);
         let ca = t.into_chunked("x".into());
         let got: Vec<Option<&str>> = ca.iter().collect();
         assert_eq!(got, [Some(long), None, Some("D")]);

@@ -7,7 +7,17 @@ use polars::prelude::*;
 
 use super::canonical::{DECIMAL_PRECISION, DECIMAL_SCALE};
 use super::cells::Values;
-use super::slots::Slots;
+use super::slots::{Runs, Slots};
+
+/// Which rows of a parsed column go into its frame.
+#[derive(Debug, Clone, Copy)]
+pub enum Keep<'a> {
+    All,
+    /// Ascending runs of rows.
+    Runs(&'a Runs),
+    /// These rows, in this order.
+    At(&'a [usize]),
+}
 
 impl Values {
     pub fn len(&self) -> usize {
@@ -81,15 +91,15 @@ impl Values {
         }
     }
 
-    /// Keeps only the rows at `ascending` (strictly increasing), in place.
-    fn compact(&mut self, ascending: &[usize]) {
+    /// Keeps only the rows of `runs`, in place.
+    fn compact(&mut self, runs: &Runs) {
         match self {
-            Values::Text(v) => v.compact(ascending),
-            Values::Int(v) => v.compact(ascending),
-            Values::Decimal(v) => v.compact(ascending),
-            Values::Date(v) => v.compact(ascending),
-            Values::DateTime(v) => v.compact(ascending),
-            Values::Bool(v) => super::slots::compact(v, ascending),
+            Values::Text(v) => v.compact(runs),
+            Values::Int(v) => v.compact(runs),
+            Values::Decimal(v) => v.compact(runs),
+            Values::Date(v) => v.compact(runs),
+            Values::DateTime(v) => v.compact(runs),
+            Values::Bool(v) => super::slots::compact(v, runs),
         }
     }
 
@@ -132,17 +142,17 @@ impl Values {
         }
     }
 
-    /// The polars column of the values at `keep` (all of them when `None`).
-    /// Numbers and dates of every row move into polars without a copy.
-    pub fn into_column_at(mut self, name: &str, keep: Option<&[usize]>) -> PolarsResult<Column> {
-        // Kept rows in row order (the usual case) are compacted in place, so
-        // the column still moves into polars without a copy.
+    /// The polars column of the values at `keep`. Numbers and dates of every
+    /// row, or of runs of rows compacted in place (the usual case), move into
+    /// polars without a copy.
+    pub fn into_column_at(mut self, name: &str, keep: Keep<'_>) -> PolarsResult<Column> {
         let keep = match keep {
-            Some(idx) if idx.windows(2).all(|w| w[0] < w[1]) => {
-                self.compact(idx);
+            Keep::All => None,
+            Keep::Runs(runs) => {
+                self.compact(runs);
                 None
             }
-            other => other,
+            Keep::At(idx) => Some(idx),
         };
         fn numbers<T: PolarsNumericType>(
             name: PlSmallStr,

@@ -6,7 +6,6 @@ use polars::prelude::*;
 
 use crate::findings::{Category, Finding, Severity};
 use crate::model::Entity;
-use crate::model::canonical::{row_id, row_id_expr};
 
 use super::emit::{self, Draft};
 use super::{Context, Rule, RuleDoc};
@@ -134,8 +133,8 @@ fn check(ctx: &Context<'_>) -> PolarsResult<Vec<Finding>> {
     Ok(out)
 }
 
-/// Every occurrence of a key after its first in the same source, joined with
-/// the first occurrence's columns (suffix `_first`) and its row `_first_row`.
+/// Every occurrence of a key after its first in the same source, with the
+/// first occurrence's columns (suffix `_first`) and its row `_first_row`.
 ///
 /// A grouping over every key part row-encodes a million composite keys; hashing
 /// the parts into one number first narrows the work to the rows whose hash is
@@ -146,32 +145,7 @@ fn later_occurrences(
     spec: &KeySpec,
     sources: Vec<u32>,
 ) -> PolarsResult<DataFrame> {
-    let key_names: Vec<String> = (0..spec.parts.len()).map(|i| format!("_k{i}")).collect();
-    let mut select = vec![col("_source"), col("_row")];
-    select.extend(
-        spec.parts
-            .iter()
-            .zip(&key_names)
-            .map(|(e, name)| e.clone().alias(name.as_str())),
-    );
-    let sources = lit(Series::new("_sources".into(), sources)).implode(false);
-    // Which rows take part, as a mask: the table is not copied to filter it.
-    let eligible = df
-        .clone()
-        .lazy()
-        .select([col("_source")
-            .is_in(sources, false)
-            .and(emit::tainted(ctx).not())
-            .and(spec.present.clone())
-            .alias("_eligible")])
-        .collect()?;
-    let eligible: Vec<bool> = eligible
-        .column("_eligible")?
-        .bool()?
-        .iter()
-        .map(|b| b == Some(true))
-        .collect();
-    let hash_names: Vec<String> = (0..spec.hashed.len()).map(|i| format!("_h{i}")).collect();
+    let taking_part = repeats::taking_part(df, &spec.present, &sources, &ctx.data.tainted_rows())?;
     let hashes = {
         // A table of one source holds it as a constant: nothing to hash.
         let one_source = df.column("_source")?.as_scalar_column().is_some();
@@ -183,127 +157,63 @@ fn later_occurrences(
         parts.extend(
             spec.hashed
                 .iter()
-                .zip(&hash_names)
-                .map(|(e, name)| e.clone().alias(name.as_str())),
+                .enumerate()
+                .map(|(i, e)| e.clone().alias(format!("_h{i}"))),
         );
         // Plain columns are selected without a copy.
         let hashed = df.clone().lazy().select(parts).collect()?;
-        key_hashes(&hashed)?
+        repeats::key_hashes(&hashed)?
     };
-    let mask = seen_twice(&hashes, &eligible);
-    drop(hashes);
-    let keyed = df.filter(&mask)?.lazy().select(select).collect()?;
+    let positions = repeats::repeated_rows(&hashes, &taking_part);
+    drop((hashes, taking_part));
+    let positions = IdxCa::from_vec("_pos".into(), positions);
+    let key_names: Vec<String> = (0..spec.parts.len()).map(|i| format!("_k{i}")).collect();
+    let mut select = vec![col("_source"), col("_row"), col("_pos")];
+    select.extend(
+        spec.parts
+            .iter()
+            .zip(&key_names)
+            .map(|(e, name)| e.clone().alias(name.as_str())),
+    );
+    let mut candidates = df.take(&positions)?;
+    candidates.with_column(positions.into_column())?;
+    let candidates = candidates.lazy().select(select);
     let names: Vec<Expr> = std::iter::once(col("_source"))
         .chain(key_names.iter().map(|n| col(n.as_str())))
         .collect();
-    let candidates = keyed;
     let repeated = candidates
         .clone()
-        .lazy()
         .group_by(names.clone())
         .agg([col("_row").min().alias("_first_row"), len().alias("_n")])
         .filter(col("_n").gt(lit(1)));
     let mut exact = JoinArgs::new(JoinType::Inner);
     exact.nulls_equal = true;
+    let firsts = candidates.clone().select([
+        col("_source"),
+        col("_row").alias("_first_row"),
+        col("_pos").alias("_first_pos"),
+    ]);
     let later = candidates
-        .lazy()
         .join(repeated, names.clone(), names, exact)
         .filter(col("_row").neq(col("_first_row")))
-        .select([col("_source"), col("_row"), col("_first_row")])
-        .collect()?;
-    // Both rows of each pair, taken out of the table before joining: the joins
-    // then see a handful of rows, not the whole table.
-    let sources = later.column("_source")?.u32()?;
-    let rows = later.column("_row")?.u32()?;
-    let firsts = later.column("_first_row")?.u32()?;
-    let wanted: Vec<u64> = sources
-        .iter()
-        .zip(rows.iter().zip(firsts.iter()))
-        .filter_map(|(s, (r, f))| Some([row_id(s?, r?), row_id(s?, f?)]))
-        .flatten()
-        .collect();
-    let wanted = lit(Series::new("_wanted".into(), wanted)).implode(false);
-    let involved = df.clone().lazy().filter(row_id_expr().is_in(wanted, false));
-    let suffixed = JoinArgs::new(JoinType::Inner).with_suffix(Some("_first".into()));
-    later
-        .lazy()
+        .select([col("_pos"), col("_source"), col("_first_row")])
         .join(
-            involved.clone(),
-            [col("_source"), col("_row")],
-            [col("_source"), col("_row")],
+            firsts,
+            [col("_source"), col("_first_row")],
+            [col("_source"), col("_first_row")],
             JoinArgs::new(JoinType::Inner),
         )
-        .join(
-            involved,
-            [col("_source"), col("_first_row")],
-            [col("_source"), col("_row")],
-            suffixed,
-        )
-        .collect()
-}
-
-/// Which rows carry a hash that some other row carries too. A first pass
-/// marks, in two bitmaps of a few MiB, the slots seen once and seen again; only
-/// the hashes in a slot seen again (a few percent of rows) are sorted to find
-/// the exact repeats. No hash table, no sort of every row.
-fn seen_twice(hashes: &[u64], eligible: &[bool]) -> BooleanChunked {
-    let bits = (hashes.len().max(1) * 16).next_power_of_two().max(64);
-    let shift = 64 - bits.trailing_zeros();
-    // Mixed first: the slot is taken from the top bits.
-    let slot = |h: u64| (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
-    let taking_part = |i: usize| eligible.get(i).copied().unwrap_or(false);
-    let mut once = vec![0u64; bits / 64];
-    let mut again = vec![0u64; bits / 64];
-    for (i, &h) in hashes.iter().enumerate() {
-        if !taking_part(i) {
-            continue;
-        }
-        let s = slot(h);
-        let (word, bit) = (s / 64, 1u64 << (s % 64));
-        // Without a branch: the outcome is a coin toss, a misprediction each.
-        again[word] |= once[word] & bit;
-        once[word] |= bit;
+        .sort(["_pos"], SortMultipleOptions::default())
+        .collect()?;
+    // Both rows of each pair taken out of the table by position, side by side.
+    let mut out = df.take(later.column("_pos")?.idx()?)?;
+    let first = df.take(later.column("_first_pos")?.idx()?)?;
+    for column in first.columns() {
+        let name = format!("{}_first", column.name());
+        out.with_column(column.clone().with_name(name.into()))?;
     }
-    drop(once);
-    let in_again = |h: u64| {
-        let s = slot(h);
-        again[s / 64] & (1u64 << (s % 64)) != 0
-    };
-    let mut maybe: Vec<u64> = hashes
-        .iter()
-        .enumerate()
-        .filter(|&(i, &h)| taking_part(i) && in_again(h))
-        .map(|(_, &h)| h)
-        .collect();
-    maybe.sort_unstable();
-    let mut twice: Vec<u64> = maybe
-        .windows(2)
-        .filter(|w| w[0] == w[1])
-        .map(|w| w[0])
-        .collect();
-    drop(maybe);
-    twice.dedup();
-    hashes
-        .iter()
-        .enumerate()
-        .map(|(i, &h)| {
-            !twice.is_empty() && taking_part(i) && in_again(h) && twice.binary_search(&h).is_ok()
-        })
-        .collect()
-}
-
-/// One hash per row over every column of `parts` (nulls hash alike, as they
-/// group alike).
-fn key_hashes(parts: &DataFrame) -> PolarsResult<Vec<u64>> {
-    let state = PlSeedableRandomStateQuality::seed_from_u64(0);
-    let mut hashes = Vec::with_capacity(parts.height());
-    for (i, column) in parts.columns().iter().enumerate() {
-        match i {
-            0 => column.vec_hash(state.clone(), &mut hashes)?,
-            _ => column.vec_hash_combine(state.clone(), &mut hashes)?,
-        }
-    }
-    Ok(hashes)
+    out.with_column(later.column("_first_row")?.clone())?;
+    Ok(out)
 }
 
 fn findings(ctx: &Context<'_>, entity: Entity, later: &DataFrame) -> PolarsResult<Vec<Finding>> {
@@ -449,6 +359,8 @@ pub fn key_text<'a>(
         Entity::Invoices => get("invoice_id").map(str::to_string),
     }
 }
+
+mod repeats;
 
 #[cfg(test)]
 mod tests;

@@ -305,60 +305,92 @@ fn is_totals_row(sheet: &Sheet, row: usize) -> bool {
 }
 
 /// Per row: whether it is blank, and whether one of its cells reads as a totals
-/// label. Computed column by column (far cheaper than row by row), the columns
-/// side by side on the thread pool.
-/// Also the columns that hold a value in every row after `header_row`.
+/// label. Also the columns that hold a value in every row after `header_row`.
+/// Computed a range of rows at a time, the ranges side by side on the thread
+/// pool, each range going down every column of the grid.
 fn row_flags(grid: &Grid, header_row: usize) -> (Vec<bool>, Vec<bool>, Vec<u32>) {
-    const FILLED: u8 = 1;
-    const LABEL: u8 = 2;
-    let n = grid.rows();
-    let per_column: Vec<Vec<u8>> = (0..grid.cols())
-        .into_par_iter()
-        .filter_map(|c| grid.column(c))
-        .map(|column| {
-            let mut flags = vec![0u8; n];
-            // A cell's flags from its text (None: a filled cell that is not text).
-            let mut mark = |row: usize, text: Option<&str>| {
-                let Some(f) = flags.get_mut(row) else {
-                    return;
-                };
-                match text {
-                    None => *f |= FILLED,
-                    Some(t) if t.is_empty() || super::grid::trimmed(t).is_empty() => {}
-                    Some(t) => {
-                        *f |= FILLED;
-                        if is_totals_label(t) {
-                            *f |= LABEL;
-                        }
-                    }
-                }
-            };
-            match column {
-                Column::Text(c) => c.for_each_text(|row, t| mark(row, Some(t))),
-                other => other.for_each(|row, cell| match cell {
-                    CellRef::Text(t) => mark(row, Some(t)),
-                    c if !c.is_empty() => mark(row, None),
-                    _ => {}
-                }),
-            }
-            flags
-        })
+    const RANGE: usize = 1 << 16;
+    let ranges: Vec<std::ops::Range<usize>> = (0..grid.rows())
+        .step_by(RANGE)
+        .map(|from| from..(from + RANGE).min(grid.rows()))
         .collect();
-    let mut blank = vec![true; n];
-    let mut label = vec![false; n];
-    let mut full_columns = Vec::new();
-    for (c, flags) in per_column.iter().enumerate() {
-        let mut full = true;
-        for (row, &f) in flags.iter().enumerate() {
-            blank[row] &= f & FILLED == 0;
-            label[row] |= f & LABEL != 0;
-            full &= row <= header_row || f & FILLED != 0;
-        }
-        if full {
-            full_columns.push(c as u32);
+    let per_range: Vec<RangeFlags> = ranges
+        .into_par_iter()
+        .map(|rows| range_flags(grid, header_row, rows))
+        .collect();
+    let mut blank = Vec::with_capacity(grid.rows());
+    let mut label = Vec::with_capacity(grid.rows());
+    let mut full = vec![true; grid.cols()];
+    for r in per_range {
+        blank.extend(r.blank);
+        label.extend(r.label);
+        for (f, range_full) in full.iter_mut().zip(r.full) {
+            *f &= range_full;
         }
     }
+    let full_columns = (0..grid.cols() as u32)
+        .zip(full)
+        .filter(|(_, f)| *f)
+        .map(|(c, _)| c)
+        .collect();
     (blank, label, full_columns)
+}
+
+/// [`row_flags`] of one range of rows.
+struct RangeFlags {
+    blank: Vec<bool>,
+    label: Vec<bool>,
+    /// Per column: a value in every row of the range below the header.
+    full: Vec<bool>,
+}
+
+fn range_flags(grid: &Grid, header_row: usize, rows: std::ops::Range<usize>) -> RangeFlags {
+    let first = rows.start;
+    let mut out = RangeFlags {
+        blank: vec![true; rows.len()],
+        label: vec![false; rows.len()],
+        full: vec![true; grid.cols()],
+    };
+    for (c, full) in out.full.iter_mut().enumerate() {
+        let Some(column) = grid.column(c) else {
+            *full = false;
+            continue;
+        };
+        // A cell's flags from its text (None: a filled cell that is not text).
+        let (blank, label) = (&mut out.blank, &mut out.label);
+        let mut mark = |row: usize, text: Option<&str>| {
+            let filled = match text {
+                None => true,
+                Some(t) => !t.is_empty() && !super::grid::trimmed(t).is_empty(),
+            };
+            *full &= filled || row <= header_row;
+            if filled && let Some(b) = blank.get_mut(row - first) {
+                *b = false;
+                if text.is_some_and(is_totals_label)
+                    && let Some(l) = label.get_mut(row - first)
+                {
+                    *l = true;
+                }
+            }
+        };
+        match column {
+            Column::Text(c) => c.for_each_text_in(rows.clone(), |row, t| mark(row, Some(t))),
+            other => {
+                for row in rows.clone() {
+                    match other.get(row) {
+                        CellRef::Text(t) => mark(row, Some(t)),
+                        c if !c.is_empty() => mark(row, None),
+                        _ => mark(row, Some("")),
+                    }
+                }
+            }
+        }
+        // Rows past the column's end are empty.
+        if column.len() < rows.end && rows.end > header_row + 1 {
+            *full = false;
+        }
+    }
+    out
 }
 
 fn classify_rows(sheet: &Sheet, region: &mut TableRegion, header_width: usize) {
@@ -534,6 +566,37 @@ mod tests {
         assert_eq!(region.data_rows, [1, 2, 3]);
         // SKU is empty on row 4, Note on rows 2 and 4.
         assert_eq!(region.full_columns, [0, 1]);
+    }
+
+    #[test]
+    fn rows_are_flagged_alike_on_both_sides_of_a_range_boundary() {
+        // 70,000 records read in chunks: ranges of 65,536 rows meet inside
+        // them. A blank row on the boundary, a totals row after it.
+        let mut text = String::from("Order,Qty,Note\n");
+        for i in 1..70_000 {
+            match i {
+                65_535 => text.push_str(",,\n"),
+                69_999 => text.push_str("Total,12,\n"),
+                _ => text.push_str(&format!("SO-{i},1,n\n")),
+            }
+        }
+        text.push_str("SO-x,1,\n");
+        let (sheet, _) =
+            crate::source::csv::read_csv(text.as_bytes(), "t.csv", "csv", None, 4).unwrap();
+        let (blank, label, full) = row_flags(&sheet.grid, 0);
+        assert_eq!(blank.len(), sheet.grid.rows());
+        let blanks: Vec<usize> = (0..blank.len()).filter(|&r| blank[r]).collect();
+        let labels: Vec<usize> = (0..label.len()).filter(|&r| label[r]).collect();
+        assert_eq!(blanks, [65_535]);
+        assert_eq!(labels, [69_999]);
+        // Order and Qty are empty only on the blank row; Note also on the last.
+        assert_eq!(full, Vec::<u32>::new());
+        let Layout::Table(region) = detect(&sheet) else {
+            panic!("no table");
+        };
+        assert_eq!(region.totals_rows, [69_999]);
+        assert_eq!(region.blank_rows, [65_535]);
+        assert_eq!(region.data_rows.len(), 70_000 - 2);
     }
 
     #[test]

@@ -64,3 +64,70 @@ fn copying_a_cell_fills_a_merged_area() {
     g.copy_cell((1, 0), (3, 0)).unwrap();
     assert_eq!(g.get(3, 0), CellRef::Text("SO-1"));
 }
+
+#[test]
+fn a_range_of_rows_is_visited_across_parts() {
+    let mut c = TextColumn::default();
+    for t in ["a", "", "ccc"] {
+        c.push(t).unwrap();
+    }
+    let mut d = TextColumn::default();
+    for t in ["d", "ee"] {
+        d.push(t).unwrap();
+    }
+    c.append(d);
+    let visit = |rows: std::ops::Range<usize>| {
+        let mut seen = Vec::new();
+        c.for_each_text_in(rows, |row, t| seen.push((row, t.to_string())));
+        seen
+    };
+    let s = |row: usize, t: &str| (row, t.to_string());
+    // Starting inside the first part, ending inside the second.
+    assert_eq!(visit(1..4), [s(1, ""), s(2, "ccc"), s(3, "d")]);
+    assert_eq!(visit(4..9), [s(4, "ee")]);
+    assert_eq!(visit(0..0), []);
+    assert_eq!(visit(7..9), []);
+    let mut all = Vec::new();
+    c.for_each_text(|row, t| all.push((row, t.to_string())));
+    assert_eq!(all, visit(0..5));
+}
+
+#[test]
+fn runs_and_scattered_rows_read_as_get_does() {
+    let mut c = TextColumn::default();
+    for t in ["a", "", "ccc", "dd"] {
+        c.push(t).unwrap();
+    }
+    let mut d = TextColumn::default();
+    for t in ["e", "ff", "g"] {
+        d.push(t).unwrap();
+    }
+    c.append(d);
+    let mut e = TextColumn::default();
+    e.push("h").unwrap();
+    c.append(e);
+    let cases: [&[u32]; 8] = [
+        &[0, 1, 2, 3, 4, 5, 6, 7],
+        &[2, 3, 4, 5],
+        &[5, 6, 7, 8, 9],
+        &[10, 11],
+        &[3],
+        &[],
+        &[6, 2, 2, 7, 0],
+        &[1, 3, 5, 7, 9],
+    ];
+    for rows in cases {
+        let expected: Vec<&str> = rows.iter().map(|&r| c.get(r as usize)).collect();
+        let it = c.texts_at(rows);
+        assert_eq!(it.len(), rows.len(), "{rows:?}");
+        assert_eq!(it.collect::<Vec<_>>(), expected, "{rows:?}");
+        if let Some(range) = consecutive(rows) {
+            let run = c.run(range);
+            assert_eq!(run.len(), rows.len(), "{rows:?}");
+            assert_eq!(run.collect::<Vec<_>>(), expected, "{rows:?}");
+        }
+    }
+    assert_eq!(consecutive(&[4, 5, 6]), Some(4..7));
+    assert_eq!(consecutive(&[4, 6]), None);
+    assert_eq!(consecutive(&[]), None);
+}
