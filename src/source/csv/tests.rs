@@ -191,3 +191,25 @@ proptest::proptest! {
         }
     }
 }
+
+proptest::proptest! {
+    /// Fields and blank runs longer than the 64-byte blocks the direct split
+    /// reads: a field or a record may span several blocks.
+    #[test]
+    fn plain_split_of_long_fields_equals_the_quote_aware_parser(
+        cells in proptest::collection::vec("([a-c]{0,90}|[\n\r]{1,70}|;)", 1..120)
+    ) {
+        let text = cells.join(",");
+        let quoted = parse_with(&text, b',', 3, 1, 1 << 20, false).unwrap();
+        let plain = parse_with(&text, b',', 3, 3, 256, true).unwrap();
+        proptest::prop_assert_eq!(&quoted.lines, &plain.lines);
+        proptest::prop_assert_eq!(&quoted.ragged, &plain.ragged);
+        proptest::prop_assert_eq!(quoted.grid.rows(), plain.grid.rows());
+        proptest::prop_assert_eq!(quoted.grid.cols(), plain.grid.cols());
+        for r in 0..quoted.grid.rows() {
+            for c in 0..quoted.grid.cols() {
+                proptest::prop_assert_eq!(quoted.grid.get(r, c), plain.grid.get(r, c), "row {} col {}", r, c);
+            }
+        }
+    }
+}
