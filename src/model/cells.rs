@@ -316,6 +316,7 @@ impl CellReader {
     }
 
     /// A text cell (empty text is an empty cell).
+    #[inline]
     fn text_str<'a>(&self, t: &'a str) -> Read<Cow<'a, str>> {
         // Most text cells: nothing to trim, and a first byte that starts no
         // null marker and no Excel error.
@@ -387,6 +388,7 @@ impl CellReader {
         }
     }
 
+    #[inline]
     fn int_str(&self, t: &str) -> Read<i64> {
         // Plain digits are most cells: read them without the full parser.
         if let Ok(v) = trimmed(t).parse::<i64>() {
@@ -401,6 +403,7 @@ impl CellReader {
         }
     }
 
+    #[inline]
     fn check_int(&self, v: i64) -> Read<i64> {
         match self.lowest_int {
             Some(1) if v < 1 => Read::Problem(
@@ -430,6 +433,7 @@ impl CellReader {
         self.decimal_parsed(parsed)
     }
 
+    #[inline]
     fn decimal_str(&self, t: &str) -> Read<i128> {
         if let Some(m) = plain_decimal(trimmed(t), self.mark) {
             return self.check_decimal(m);
@@ -450,6 +454,7 @@ impl CellReader {
         }
     }
 
+    #[inline]
     fn check_decimal(&self, m: i128) -> Read<i128> {
         if m < 0 && self.field == "unit_price" {
             Read::Problem(Category::InvalidValue, "a negative price".into(), Some(m))
@@ -534,6 +539,7 @@ impl CellReader {
 /// Text read as it is: its first and last bytes are ASCII and not white
 /// space, and the first cannot start a null marker ("n/a", "-", "—") or an
 /// Excel error ("#REF!"). Anything else takes the full path.
+#[inline]
 fn plain_text(t: &str) -> bool {
     match (t.as_bytes().first(), t.as_bytes().last()) {
         (Some(&first), Some(&last)) => {
@@ -549,6 +555,7 @@ fn plain_text(t: &str) -> bool {
 /// mantissa at the canonical scale without allocating. `None` for anything else
 /// (thousands separators, currency, parentheses, more places than the scale),
 /// which the full parser reads.
+#[inline]
 pub fn plain_decimal(t: &str, mark: DecimalMark) -> Option<i128> {
     let b = t.as_bytes();
     let (negative, digits) = match b.first()? {

@@ -21,6 +21,7 @@ impl<T: Copy + Default> Slots<T> {
         }
     }
 
+    #[inline]
     pub fn push(&mut self, v: Option<T>) {
         self.values.push(v.unwrap_or_default());
         self.valid.push(v.is_some());
