@@ -375,16 +375,13 @@ fn parse_feed(
             }
         }
     }
-    // Only required columns with an empty cell need a look per row.
-    let with_gaps: Vec<&ParsedColumn> = required
-        .iter()
-        .filter(|(_, p)| p.values.has_nulls())
-        .map(|(_, p)| *p)
-        .collect();
+    // Rows with an empty required cell join them: a pass down each required
+    // column that has one, rather than a look at every column per row.
+    for (_, p) in required.iter().filter(|(_, p)| p.values.has_nulls()) {
+        p.values.mark_nulls(&mut troubled);
+    }
     for &i in &selection {
-        if !troubled.get(i).copied().unwrap_or(true)
-            && with_gaps.iter().all(|p| !p.values.is_null(i))
-        {
+        if !troubled.get(i).copied().unwrap_or(true) {
             keep.push(i);
             continue;
         }

@@ -48,6 +48,27 @@ impl Values {
         }
     }
 
+    /// Sets `marks[i]` for every row `i` that holds no value.
+    pub fn mark_nulls(&self, marks: &mut [bool]) {
+        fn mark(valid: &[bool], marks: &mut [bool]) {
+            for (i, m) in marks.iter_mut().enumerate() {
+                *m |= !valid.get(i).copied().unwrap_or(false);
+            }
+        }
+        match self {
+            Values::Text(v) => mark(v.valid(), marks),
+            Values::Int(v) => mark(v.valid(), marks),
+            Values::Decimal(v) => mark(v.valid(), marks),
+            Values::Date(v) => mark(v.valid(), marks),
+            Values::DateTime(v) => mark(v.valid(), marks),
+            Values::Bool(v) => {
+                for (i, m) in marks.iter_mut().enumerate() {
+                    *m |= v.get(i).is_none_or(Option::is_none);
+                }
+            }
+        }
+    }
+
     /// Whether any row holds no value.
     pub fn has_nulls(&self) -> bool {
         match self {

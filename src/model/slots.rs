@@ -40,6 +40,11 @@ impl<T: Copy + Default> Slots<T> {
         self.valid.get(i) == Some(&true)
     }
 
+    /// Per row: whether it holds a value.
+    pub fn valid(&self) -> &[bool] {
+        &self.valid
+    }
+
     /// Whether any row holds no value.
     pub fn has_nulls(&self) -> bool {
         self.valid.contains(&false)

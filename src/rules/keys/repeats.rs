@@ -41,11 +41,14 @@ pub fn taking_part(
 const PIECE: usize = 1 << 17;
 
 /// One hash per row over every column of `parts` (nulls hash alike, as they
-/// group alike). Hashes do not depend on where the table is cut, so pieces of
-/// it are hashed side by side.
-pub fn key_hashes(parts: &DataFrame) -> PolarsResult<Vec<u64>> {
+/// group alike), mixed down to 32 bits: half the memory of polars' 64-bit
+/// hashes. Two different keys share a hash about once in four billion pairs,
+/// which costs a candidate row, never a finding: candidates are grouped on
+/// their keys exactly. Hashes do not depend on where the table is cut, so
+/// pieces of it are hashed side by side.
+pub fn key_hashes(parts: &DataFrame) -> PolarsResult<Vec<u32>> {
     let n = parts.height();
-    let mut out = vec![0u64; n];
+    let mut out = vec![0u32; n];
     out.par_chunks_mut(PIECE)
         .enumerate()
         .try_for_each(|(i, dest)| {
@@ -54,10 +57,17 @@ pub fn key_hashes(parts: &DataFrame) -> PolarsResult<Vec<u64>> {
             if hashes.len() != dest.len() {
                 polars_bail!(ComputeError: "a key hash per row was expected");
             }
-            dest.copy_from_slice(&hashes);
+            for (d, h) in dest.iter_mut().zip(hashes) {
+                *d = mix(h);
+            }
             Ok(())
         })?;
     Ok(out)
+}
+
+/// The top 32 bits of a multiplicative mix: every bit of the hash counts.
+fn mix(h: u64) -> u32 {
+    (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32
 }
 
 fn hash_rows(parts: &DataFrame) -> PolarsResult<Vec<u64>> {
@@ -82,12 +92,16 @@ fn hash_rows(parts: &DataFrame) -> PolarsResult<Vec<u64>> {
 /// filled in one pass; it is small enough to stay in the core's cache. Only the
 /// rows in a slot seen again (about a tenth) are then sorted by hash to find
 /// the exact repeats. No hash table, no sort of every row.
-pub fn repeated_rows(hashes: &[u64], taking_part: &[bool]) -> Vec<IdxSize> {
-    let slots = (hashes.len().max(1) * 8).next_power_of_two().max(64);
-    let shift = 64 - slots.trailing_zeros();
-    // Mixed first: the slot is taken from the top bits.
-    let slot = |h: u64| (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
-    let at = |h: u64| {
+pub fn repeated_rows(hashes: &[u32], taking_part: &[bool]) -> Vec<IdxSize> {
+    // A slot per value of the top bits of a 32-bit hash at most.
+    let most = usize::try_from(1u64 << 32).unwrap_or(usize::MAX);
+    let slots = (hashes.len().max(1) * 8)
+        .next_power_of_two()
+        .clamp(64, most);
+    let shift = 32 - slots.trailing_zeros();
+    // Hashes are mixed already: the slot is taken from their top bits.
+    let slot = |h: u32| (u64::from(h) >> shift) as usize;
+    let at = |h: u32| {
         let s = slot(h);
         (s / 32, s % 32 * 2)
     };
@@ -107,7 +121,7 @@ pub fn repeated_rows(hashes: &[u64], taking_part: &[bool]) -> Vec<IdxSize> {
         let once = 1u64 << bit;
         table[word] = w | once | ((w & once) << 1);
     }
-    let mut candidates: Vec<(u64, IdxSize)> = rows()
+    let mut candidates: Vec<(u32, IdxSize)> = rows()
         .filter(|&(_, h)| {
             let (word, bit) = at(h);
             table[word] >> (bit + 1) & 1 == 1
@@ -144,8 +158,8 @@ mod tests {
     fn repeats_are_exact_even_when_slots_collide() {
         // 20,000 hashes over 15,000 distinct values: many share a slot without
         // being equal; the rows found must match a plain count exactly.
-        let hashes: Vec<u64> = (0..20_000u64)
-            .map(|i| (i * 7_919 % 15_000).wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0xABCD)
+        let hashes: Vec<u32> = (0..20_000u64)
+            .map(|i| mix((i * 7_919 % 15_000).wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0xABCD))
             .collect();
         let mut counts = std::collections::HashMap::new();
         for h in &hashes {
@@ -175,7 +189,7 @@ mod tests {
             .map(|i| (i % 7 != 0).then_some(i as i64 % 4))
             .collect();
         let df = df!("order_id" => ids, "line_no" => lines).unwrap();
-        let whole = hash_rows(&df).unwrap();
+        let whole: Vec<u32> = hash_rows(&df).unwrap().into_iter().map(mix).collect();
         assert_eq!(key_hashes(&df).unwrap(), whole);
         // Equal keys hash alike across pieces: row i and row i + 28,000 (a
         // multiple of 1000 and of 7 and of 4).
