@@ -6,8 +6,8 @@ use std::borrow::Cow;
 use polars::prelude::*;
 
 use super::canonical::{DECIMAL_PRECISION, DECIMAL_SCALE};
-use super::cells::Values;
 use super::slots::{Runs, Slots};
+use super::texts::Texts;
 
 /// Which rows of a parsed column go into its frame.
 #[derive(Debug, Clone, Copy)]
@@ -17,6 +17,66 @@ pub enum Keep<'a> {
     Runs(&'a Runs),
     /// These rows, in this order.
     At(&'a [usize]),
+}
+
+/// A column's values, one per data row (`None` = empty or unusable).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    Text(Texts),
+    Int(Slots<i64>),
+    /// Mantissas at [`DECIMAL_SCALE`].
+    Decimal(Slots<i128>),
+    /// Days since 1970-01-01.
+    Date(Slots<i32>),
+    /// Milliseconds since 1970-01-01T00:00.
+    DateTime(Slots<i64>),
+    Bool(Vec<Option<bool>>),
+}
+
+impl Values {
+    pub fn is_null(&self, i: usize) -> bool {
+        match self {
+            Values::Text(v) => !v.is_valid(i),
+            Values::Int(v) => !v.is_valid(i),
+            Values::Decimal(v) => !v.is_valid(i),
+            Values::Date(v) => !v.is_valid(i),
+            Values::DateTime(v) => !v.is_valid(i),
+            Values::Bool(v) => v.get(i).is_none_or(Option::is_none),
+        }
+    }
+
+    /// Sets `marks[i]` for every row `i` that holds no value.
+    pub fn mark_nulls(&self, marks: &mut [bool]) {
+        fn mark(valid: &[bool], marks: &mut [bool]) {
+            for (i, m) in marks.iter_mut().enumerate() {
+                *m |= !valid.get(i).copied().unwrap_or(false);
+            }
+        }
+        match self {
+            Values::Text(v) => mark(v.valid(), marks),
+            Values::Int(v) => mark(v.valid(), marks),
+            Values::Decimal(v) => mark(v.valid(), marks),
+            Values::Date(v) => mark(v.valid(), marks),
+            Values::DateTime(v) => mark(v.valid(), marks),
+            Values::Bool(v) => {
+                for (i, m) in marks.iter_mut().enumerate() {
+                    *m |= v.get(i).is_none_or(Option::is_none);
+                }
+            }
+        }
+    }
+
+    /// Whether any row holds no value.
+    pub fn has_nulls(&self) -> bool {
+        match self {
+            Values::Text(v) => v.has_nulls(),
+            Values::Int(v) => v.has_nulls(),
+            Values::Decimal(v) => v.has_nulls(),
+            Values::Date(v) => v.has_nulls(),
+            Values::DateTime(v) => v.has_nulls(),
+            Values::Bool(v) => v.iter().any(Option::is_none),
+        }
+    }
 }
 
 impl Values {

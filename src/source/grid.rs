@@ -3,6 +3,9 @@
 
 pub use calamine::CellErrorType as CellError;
 
+mod text;
+pub use text::{Run, TextColumn, consecutive};
+
 /// A cell's value as the file holds it, before any mapping.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum CellRef<'a> {
@@ -94,23 +97,6 @@ enum Slot {
     Error(CellErrorKind),
 }
 
-/// A column of CSV text: every cell is text (empty text is an empty cell). Its
-/// cells sit back to back in one buffer per part; a file parsed in chunks on
-/// several threads keeps a part per chunk rather than copying them together.
-#[derive(Debug, Clone, Default)]
-pub struct TextColumn {
-    parts: Vec<Part>,
-    len: usize,
-}
-
-#[derive(Debug, Clone, Default)]
-struct Part {
-    /// Column row of the part's first cell.
-    first_row: usize,
-    buf: String,
-    ends: Vec<u32>,
-}
-
 /// A column of workbook cells of any kind.
 #[derive(Debug, Clone, Default)]
 pub struct CellColumn {
@@ -127,229 +113,6 @@ pub enum Column {
 /// Raised when a column's text outgrows the 4 GiB a column may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ColumnTooLarge;
-
-impl TextColumn {
-    /// A column from its text and the end offset of each cell. Offsets past the
-    /// text or not on a character boundary read back as empty cells.
-    pub fn from_parts(buf: String, ends: Vec<u32>) -> TextColumn {
-        let len = ends.len();
-        TextColumn {
-            parts: vec![Part {
-                first_row: 0,
-                buf,
-                ends,
-            }],
-            len,
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    fn last_part(&mut self) -> &mut Part {
-        if self.parts.is_empty() {
-            self.parts.push(Part::default());
-        }
-        let last = self.parts.len() - 1;
-        &mut self.parts[last]
-    }
-
-    pub fn push(&mut self, value: &str) -> Result<(), ColumnTooLarge> {
-        let part = self.last_part();
-        part.buf.push_str(value);
-        let end = u32::try_from(part.buf.len()).map_err(|_| ColumnTooLarge)?;
-        part.ends.push(end);
-        self.len += 1;
-        Ok(())
-    }
-
-    /// Appends `n` empty cells.
-    pub fn pad(&mut self, n: usize) {
-        let part = self.last_part();
-        let end = part.ends.last().copied().unwrap_or(0);
-        part.ends.extend(std::iter::repeat_n(end, n));
-        self.len += n;
-    }
-
-    pub fn get(&self, row: usize) -> &str {
-        let part = match self.parts.as_slice() {
-            [only] => only,
-            parts => {
-                let i = parts.partition_point(|p| p.first_row <= row);
-                match i.checked_sub(1).and_then(|i| parts.get(i)) {
-                    Some(p) => p,
-                    None => return "",
-                }
-            }
-        };
-        part.get(row - part.first_row)
-    }
-
-    /// The text of the given rows, in that order ("" for an empty cell).
-    /// Ascending rows are read with a cursor over the parts, without a search
-    /// per cell; a run of consecutive rows reads faster with [`TextColumn::run`].
-    pub fn texts_at<'a, 'r>(
-        &'a self,
-        rows: &'r [u32],
-    ) -> impl ExactSizeIterator<Item = &'a str> + use<'a, 'r> {
-        let mut part = 0usize;
-        rows.iter().map(move |&r| {
-            let r = r as usize;
-            while self.parts.get(part + 1).is_some_and(|p| p.first_row <= r) {
-                part += 1;
-            }
-            match self.parts.get(part) {
-                Some(p) if p.first_row <= r => p.get(r - p.first_row),
-                _ => self.get(r),
-            }
-        })
-    }
-
-    /// The text of consecutive rows (a table's data rows, most often), read
-    /// straight down the parts: each cell starts where the one before ended.
-    pub fn run(&self, rows: std::ops::Range<usize>) -> Run<'_> {
-        let part = self
-            .parts
-            .partition_point(|p| p.first_row <= rows.start)
-            .saturating_sub(1);
-        let (i, start) = match self.parts.get(part) {
-            Some(p) if rows.start >= p.first_row => {
-                let i = rows.start - p.first_row;
-                let start = match i.checked_sub(1) {
-                    Some(prev) => p.ends.get(prev).copied().unwrap_or(0) as usize,
-                    None => 0,
-                };
-                (i, start)
-            }
-            _ => (0, 0),
-        };
-        Run {
-            column: self,
-            part,
-            i,
-            start,
-            left: rows.len(),
-        }
-    }
-
-    /// Visits every cell's text in row order ("" for an empty cell): the
-    /// CSV counterpart of [`Column::for_each`], with no [`CellRef`] per cell.
-    pub fn for_each_text<'a>(&'a self, f: impl FnMut(usize, &'a str)) {
-        self.for_each_text_in(0..self.len, f);
-    }
-
-    /// [`TextColumn::for_each_text`] over the rows of `rows` only.
-    pub fn for_each_text_in<'a>(
-        &'a self,
-        rows: std::ops::Range<usize>,
-        mut f: impl FnMut(usize, &'a str),
-    ) {
-        for part in &self.parts {
-            let first = part.first_row;
-            let from = rows.start.max(first) - first;
-            let to = rows.end.min(first + part.ends.len()).saturating_sub(first);
-            let Some(ends) = part.ends.get(from..to) else {
-                continue;
-            };
-            let mut start = match from.checked_sub(1) {
-                Some(prev) => part.ends.get(prev).copied().unwrap_or(0) as usize,
-                None => 0,
-            };
-            for (i, &end) in ends.iter().enumerate() {
-                let end = end as usize;
-                f(first + from + i, part.buf.get(start..end).unwrap_or(""));
-                start = end;
-            }
-        }
-    }
-
-    /// Whether any cell holds this byte (a fast test before a cell-by-cell look).
-    pub fn contains_byte(&self, b: u8) -> bool {
-        self.parts
-            .iter()
-            .any(|p| memchr::memchr(b, p.buf.as_bytes()).is_some())
-    }
-
-    /// Appends another column's cells after this one's, without copying them:
-    /// a column parsed in chunks keeps one part per chunk.
-    pub fn append(&mut self, other: TextColumn) {
-        for mut part in other.parts {
-            if part.ends.is_empty() {
-                continue;
-            }
-            part.first_row = self.len;
-            self.len += part.ends.len();
-            self.parts.push(part);
-        }
-    }
-}
-
-/// The iterator of [`TextColumn::run`].
-pub struct Run<'a> {
-    column: &'a TextColumn,
-    part: usize,
-    /// Index of the next cell in its part, and where its text starts.
-    i: usize,
-    start: usize,
-    left: usize,
-}
-
-impl<'a> Iterator for Run<'a> {
-    type Item = &'a str;
-
-    #[inline]
-    fn next(&mut self) -> Option<&'a str> {
-        self.left = self.left.checked_sub(1)?;
-        loop {
-            // Rows past the column's end are empty.
-            let Some(p) = self.column.parts.get(self.part) else {
-                return Some("");
-            };
-            if let Some(&end) = p.ends.get(self.i) {
-                let end = end as usize;
-                let text = p.buf.get(self.start..end).unwrap_or("");
-                self.start = end;
-                self.i += 1;
-                return Some(text);
-            }
-            self.part += 1;
-            self.i = 0;
-            self.start = 0;
-        }
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.left, Some(self.left))
-    }
-}
-
-impl ExactSizeIterator for Run<'_> {}
-
-/// `rows` as a range when they are consecutive and ascending.
-pub fn consecutive(rows: &[u32]) -> Option<std::ops::Range<usize>> {
-    let first = *rows.first()? as usize;
-    rows.windows(2)
-        .all(|w| w[0].checked_add(1) == Some(w[1]))
-        .then_some(first..first + rows.len())
-}
-
-impl Part {
-    fn get(&self, row: usize) -> &str {
-        let Some(&end) = self.ends.get(row) else {
-            return "";
-        };
-        let start = match row.checked_sub(1) {
-            Some(prev) => self.ends.get(prev).copied().unwrap_or(0),
-            None => 0,
-        };
-        self.buf.get(start as usize..end as usize).unwrap_or("")
-    }
-}
 
 impl CellColumn {
     pub fn len(&self) -> usize {
@@ -405,10 +168,7 @@ impl CellColumn {
 
 impl Column {
     /// A column with no cells, for a field whose column the sheet lacks.
-    pub const EMPTY: Column = Column::Text(TextColumn {
-        parts: Vec::new(),
-        len: 0,
-    });
+    pub const EMPTY: Column = Column::Text(TextColumn::EMPTY);
 
     /// Whether any text cell may hold this byte: exact for CSV text, `true` for
     /// workbook columns (their cells are not scanned here).
@@ -422,22 +182,16 @@ impl Column {
     /// Visits every stored cell in row order (faster than `get` row by row).
     pub fn for_each<'a>(&'a self, mut f: impl FnMut(usize, CellRef<'a>)) {
         match self {
-            Column::Text(c) => {
-                for part in &c.parts {
-                    let mut start = 0usize;
-                    for (i, &end) in part.ends.iter().enumerate() {
-                        let end = end as usize;
-                        let text = part.buf.get(start..end).unwrap_or("");
-                        start = end;
-                        let cell = if text.is_empty() {
-                            CellRef::Empty
-                        } else {
-                            CellRef::Text(text)
-                        };
-                        f(part.first_row + i, cell);
-                    }
-                }
-            }
+            Column::Text(c) => c.for_each_text(|row, text| {
+                f(
+                    row,
+                    if text.is_empty() {
+                        CellRef::Empty
+                    } else {
+                        CellRef::Text(text)
+                    },
+                )
+            }),
             Column::Cells(c) => {
                 for row in 0..c.len() {
                     f(row, c.get(row));

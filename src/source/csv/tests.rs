@@ -1,5 +1,6 @@
 use super::*;
 use crate::source::grid::CellRef;
+use proptest::test_runner::TestCaseError;
 
 fn read(text: &[u8]) -> (Sheet, TextFormat) {
     read_csv(text, "t.csv", "csv", None, 1).unwrap()
@@ -177,18 +178,7 @@ proptest::proptest! {
     /// parser gives: cells, line numbers and ragged records, in chunks too.
     #[test]
     fn plain_split_equals_the_quote_aware_parser(cells in proptest::collection::vec("[a-c,; \n\r]{0,6}", 1..400)) {
-        let text = cells.join(",");
-        let quoted = parse_with(&text, b',', 3, 1, 1 << 20, false).unwrap();
-        let plain = parse_with(&text, b',', 3, 4, 64, true).unwrap();
-        proptest::prop_assert_eq!(&quoted.lines, &plain.lines);
-        proptest::prop_assert_eq!(&quoted.ragged, &plain.ragged);
-        proptest::prop_assert_eq!(quoted.grid.rows(), plain.grid.rows());
-        proptest::prop_assert_eq!(quoted.grid.cols(), plain.grid.cols());
-        for r in 0..quoted.grid.rows() {
-            for c in 0..quoted.grid.cols() {
-                proptest::prop_assert_eq!(quoted.grid.get(r, c), plain.grid.get(r, c), "row {} col {}", r, c);
-            }
-        }
+        same_split(&cells.join(","), 4, 64)?;
     }
 }
 
@@ -199,17 +189,29 @@ proptest::proptest! {
     fn plain_split_of_long_fields_equals_the_quote_aware_parser(
         cells in proptest::collection::vec("([a-c]{0,90}|[\n\r]{1,70}|;)", 1..120)
     ) {
-        let text = cells.join(",");
-        let quoted = parse_with(&text, b',', 3, 1, 1 << 20, false).unwrap();
-        let plain = parse_with(&text, b',', 3, 3, 256, true).unwrap();
-        proptest::prop_assert_eq!(&quoted.lines, &plain.lines);
-        proptest::prop_assert_eq!(&quoted.ragged, &plain.ragged);
-        proptest::prop_assert_eq!(quoted.grid.rows(), plain.grid.rows());
-        proptest::prop_assert_eq!(quoted.grid.cols(), plain.grid.cols());
-        for r in 0..quoted.grid.rows() {
-            for c in 0..quoted.grid.cols() {
-                proptest::prop_assert_eq!(quoted.grid.get(r, c), plain.grid.get(r, c), "row {} col {}", r, c);
-            }
+        same_split(&cells.join(","), 3, 256)?;
+    }
+}
+
+/// The direct split of `text` (on `threads` chunks of at least `min_bytes`)
+/// gives the quote-aware parser's cells, line numbers and ragged records.
+fn same_split(text: &str, threads: usize, min_bytes: usize) -> Result<(), TestCaseError> {
+    let quoted = parse_with(text, b',', 3, 1, 1 << 20, false).unwrap();
+    let plain = parse_with(text, b',', 3, threads, min_bytes, true).unwrap();
+    proptest::prop_assert_eq!(&quoted.lines, &plain.lines);
+    proptest::prop_assert_eq!(&quoted.ragged, &plain.ragged);
+    proptest::prop_assert_eq!(quoted.grid.rows(), plain.grid.rows());
+    proptest::prop_assert_eq!(quoted.grid.cols(), plain.grid.cols());
+    for r in 0..quoted.grid.rows() {
+        for c in 0..quoted.grid.cols() {
+            proptest::prop_assert_eq!(
+                quoted.grid.get(r, c),
+                plain.grid.get(r, c),
+                "row {} col {}",
+                r,
+                c
+            );
         }
     }
+    Ok(())
 }
