@@ -4,7 +4,7 @@
 //! `Option<Cow<str>>` took 24 bytes a row and was then copied into polars.
 
 use polars::prelude::*;
-use polars_arrow::array::MutableBinaryViewArray;
+use polars_arrow::array::{MutableBinaryViewArray, View};
 
 use super::slots::Runs;
 
@@ -24,8 +24,16 @@ impl Texts {
         }
     }
 
+    #[inline]
     pub fn push(&mut self, v: Option<&str>) {
-        self.views.push_value_ignore_validity(v.unwrap_or(""));
+        let text = v.unwrap_or("");
+        // Short text (most keys and codes) lives in its view: no buffer to
+        // append to, so the view is made here rather than by a call.
+        if text.len() <= View::MAX_INLINE_SIZE as usize {
+            self.views.push_view(View::new_inline(text.as_bytes()), &[]);
+        } else {
+            self.views.push_value_ignore_validity(text);
+        }
         self.valid.push(v.is_some());
     }
 
