@@ -47,10 +47,16 @@ fn spec(entity: Entity, df: &DataFrame) -> KeySpec {
         && derived.null_count() == 0
     {
         // Every source with line numbers, or every one without: plain columns.
+        let plain = |second: &str| {
+            (
+                vec![col("order_id"), col(second)],
+                col("order_id").is_not_null().and(col(second).is_not_null()),
+            )
+        };
         if derived.all() {
-            spec.hashed = vec![col("order_id"), col("_sku_key")];
+            (spec.hashed, spec.present) = plain("_sku_key");
         } else if !derived.any() {
-            spec.hashed = vec![col("order_id"), col("line_no")];
+            (spec.hashed, spec.present) = plain("line_no");
         }
     }
     spec

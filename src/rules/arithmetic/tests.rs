@@ -167,6 +167,42 @@ fn line_totals_are_compared_exactly_not_through_floats() {
     assert_eq!(found[0].expected.as_deref(), Some("0.30"));
 }
 
+#[test]
+fn amounts_too_large_for_floats_are_checked_exactly_and_absurd_ones_skipped() {
+    // 2 × 10^9 units is beyond the floats' exact range: the exact check
+    // decides. 2 × 10^13 units does not fit Int64 as a mantissa: skipped, as
+    // no real order line holds it.
+    let lines = table(
+        Entity::OrderLines,
+        vec![
+            u32s("_source", &[0, 0, 0]),
+            u32s("_row", &[2, 3, 4]),
+            strs("order_id", &["SO-1", "SO-1", "SO-1"].map(Some)),
+            ints("line_no", &[1, 2, 3].map(Some)),
+            ints("quantity", &[1, 1, 1].map(Some)),
+            decs(
+                "unit_price",
+                &["2000000000.000001", "2000000000.000001", "20000000000000"].map(Some),
+            ),
+            decs(
+                "line_total",
+                &["2000000000.000002", "2000000000.000001", "1"].map(Some),
+            ),
+        ],
+    );
+    let c = canonical(
+        vec![lines_source(0, "Tracker.xlsx")],
+        vec![(Entity::OrderLines, lines)],
+    );
+    let mut s = settings("2026-11-27");
+    s.amount_tolerance = Decimal::ZERO;
+    let found = run_with(&LINE_TOTAL, &c, &s);
+    assert_eq!(
+        cells(&found),
+        [("Tracker.xlsx Orders!G2".to_string(), "arithmetic_mismatch")]
+    );
+}
+
 /// A tracker sheet (orders and lines from one region) plus a lines file of
 /// its own region.
 fn tracker() -> Canonical {
