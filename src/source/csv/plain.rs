@@ -95,21 +95,34 @@ pub(super) fn parse_plain_chunk(
 /// and where it ends a line (LF or CR).
 #[inline]
 fn masks(block: &[u8], delimiter: u8) -> (u64, u64) {
-    let (mut delimiters, mut line_ends) = (0u64, 0u64);
-    let mut sixteens = block.chunks_exact(16);
-    for (n, sixteen) in sixteens.by_ref().enumerate() {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
-        let (d, e) = unsafe { masks16(sixteen, delimiter) };
-        #[cfg(not(target_arch = "x86_64"))]
-        let (d, e) = masks16(sixteen, delimiter);
-        delimiters |= u64::from(d) << (16 * n);
-        line_ends |= u64::from(e) << (16 * n);
+    #[cfg(target_arch = "x86_64")]
+    {
+        let (mut delimiters, mut line_ends) = (0u64, 0u64);
+        let mut sixteens = block.chunks_exact(16);
+        for (n, sixteen) in sixteens.by_ref().enumerate() {
+            // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
+            let (d, e) = unsafe { masks16(sixteen, delimiter) };
+            delimiters |= u64::from(d) << (16 * n);
+            line_ends |= u64::from(e) << (16 * n);
+        }
+        let done = block.len() - sixteens.remainder().len();
+        if done < 64 {
+            let (d, e) = byte_masks(sixteens.remainder(), delimiter);
+            delimiters |= d << done;
+            line_ends |= e << done;
+        }
+        (delimiters, line_ends)
     }
-    let done = block.len() - sixteens.remainder().len();
-    for (i, &b) in sixteens.remainder().iter().enumerate() {
-        delimiters |= u64::from(b == delimiter) << (done + i);
-        line_ends |= u64::from((b == b'\n') | (b == b'\r')) << (done + i);
+    #[cfg(not(target_arch = "x86_64"))]
+    byte_masks(block, delimiter)
+}
+
+/// [`masks`] a byte at a time: the tail of a block, and CPUs other than x86-64.
+fn byte_masks(bytes: &[u8], delimiter: u8) -> (u64, u64) {
+    let (mut delimiters, mut line_ends) = (0u64, 0u64);
+    for (i, &b) in bytes.iter().take(64).enumerate() {
+        delimiters |= u64::from(b == delimiter) << i;
+        line_ends |= u64::from((b == b'\n') | (b == b'\r')) << i;
     }
     (delimiters, line_ends)
 }
@@ -132,17 +145,6 @@ fn masks16(sixteen: &[u8], delimiter: u8) -> (u16, u16) {
     let is = |byte: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(byte as i8));
     let d = _mm_movemask_epi8(is(delimiter)) as u16;
     let e = _mm_movemask_epi8(_mm_or_si128(is(b'\n'), is(b'\r'))) as u16;
-    (d, e)
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-#[inline(always)]
-fn masks16(sixteen: &[u8], delimiter: u8) -> (u16, u16) {
-    let (mut d, mut e) = (0u16, 0u16);
-    for (i, &b) in sixteen.iter().enumerate() {
-        d |= u16::from(b == delimiter) << i;
-        e |= u16::from((b == b'\n') | (b == b'\r')) << i;
-    }
     (d, e)
 }
 
@@ -181,5 +183,22 @@ impl Chunk {
             self.ragged.push((self.rows as u32, count as u32));
         }
         self.rows += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The vector masks equal the byte-by-byte ones, for every block length
+        /// and any delimiter, line end or other byte at any position.
+        #[test]
+        fn vector_masks_equal_byte_masks(
+            block in proptest::collection::vec(proptest::sample::select(vec![b'a', b',', b';', b'\n', b'\r', 0xC3, 0]), 0..=64),
+            delimiter in proptest::sample::select(vec![b',', b';', b'\t'])
+        ) {
+            proptest::prop_assert_eq!(masks(&block, delimiter), byte_masks(&block, delimiter));
+        }
     }
 }
