@@ -352,6 +352,9 @@ impl CellReader {
     #[inline]
     fn int_str(&self, t: &str) -> Read<i64> {
         // Plain digits are most cells: read them without the full parser.
+        if let Some(v) = plain_int(t) {
+            return self.check_int(v);
+        }
         if let Ok(v) = trimmed(t).parse::<i64>() {
             return self.check_int(v);
         }
@@ -495,6 +498,17 @@ impl CellReader {
             Err(e) => Read::Problem(Category::InvalidType, e.reason, None),
         }
     }
+}
+
+/// "7", "120": up to 18 digits and nothing else, read without a check per
+/// digit (18 digits cannot overflow an i64). `None` for anything else.
+#[inline]
+fn plain_int(t: &str) -> Option<i64> {
+    let b = t.as_bytes();
+    if b.is_empty() || b.len() > 18 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0i64, |n, &c| n * 10 + i64::from(c - b'0')))
 }
 
 /// Text read as it is: its first and last bytes are ASCII and not white

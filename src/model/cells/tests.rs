@@ -184,3 +184,35 @@ proptest::proptest! {
         proptest::prop_assert_eq!(plain_decimal(&text, DecimalMark::Point), to_mantissa(d));
     }
 }
+
+proptest::proptest! {
+    /// Plain digits read without the standard parser give what it gives;
+    /// anything else is left to it.
+    #[test]
+    fn plain_ints_agree_with_the_standard_parser(n in 0u64..1_000_000_000_000_000_000, zeros in 0usize..3) {
+        let text = format!("{}{n}", "0".repeat(zeros));
+        let expected = text.parse::<i64>().ok().filter(|_| text.len() <= 18);
+        proptest::prop_assert_eq!(super::plain_int(&text), expected);
+    }
+}
+
+#[test]
+fn signs_spaces_and_long_numbers_take_the_full_parser() {
+    for text in [
+        "+5",
+        "-3",
+        " 7",
+        "7 ",
+        "",
+        "1,000",
+        "1234567890123456789",
+        "12a",
+    ] {
+        assert_eq!(super::plain_int(text), None, "{text}");
+    }
+    assert_eq!(super::plain_int("0042"), Some(42));
+    assert_eq!(
+        super::plain_int("999999999999999999"),
+        Some(999_999_999_999_999_999)
+    );
+}
