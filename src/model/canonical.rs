@@ -148,12 +148,6 @@ impl Canonical {
         self.sources.iter().filter(move |s| s.entity == entity)
     }
 
-    /// Whether a row of a source had a cell finding or was rejected.
-    pub fn is_tainted(&self, source: u32, row: u32) -> bool {
-        self.source(source)
-            .is_some_and(|s| self.tainted.contains(&(s.region, row)))
-    }
-
     /// The tainted rows of every source, for a lookup per row of a frame.
     pub fn tainted_rows(&self) -> TaintedRows {
         let mut by_source: Vec<Vec<u64>> = vec![Vec::new(); self.sources.len()];

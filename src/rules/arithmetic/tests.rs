@@ -141,7 +141,7 @@ fn line_totals_off_by_more_than_the_tolerance_are_flagged() {
 
 #[test]
 fn line_totals_are_compared_exactly_not_through_floats() {
-    let lines = table(
+    let found = exact_line_totals(table(
         Entity::OrderLines,
         vec![
             u32s("_source", &[0, 0]),
@@ -152,14 +152,7 @@ fn line_totals_are_compared_exactly_not_through_floats() {
             decs("unit_price", &["0.1", "0.1"].map(Some)),
             decs("line_total", &["0.30", "0.300001"].map(Some)),
         ],
-    );
-    let c = canonical(
-        vec![lines_source(0, "Tracker.xlsx")],
-        vec![(Entity::OrderLines, lines)],
-    );
-    let mut s = settings("2026-11-27");
-    s.amount_tolerance = Decimal::ZERO;
-    let found = run_with(&LINE_TOTAL, &c, &s);
+    ));
     assert_eq!(
         cells(&found),
         [("Tracker.xlsx Orders!G3".to_string(), "arithmetic_mismatch")]
@@ -172,7 +165,7 @@ fn amounts_too_large_for_floats_are_checked_exactly_and_absurd_ones_skipped() {
     // 2 × 10^9 units is beyond the floats' exact range: the exact check
     // decides. 2 × 10^13 units does not fit Int64 as a mantissa: skipped, as
     // no real order line holds it.
-    let lines = table(
+    let found = exact_line_totals(table(
         Entity::OrderLines,
         vec![
             u32s("_source", &[0, 0, 0]),
@@ -189,18 +182,23 @@ fn amounts_too_large_for_floats_are_checked_exactly_and_absurd_ones_skipped() {
                 &["2000000000.000002", "2000000000.000001", "1"].map(Some),
             ),
         ],
+    ));
+    assert_eq!(
+        cells(&found),
+        [("Tracker.xlsx Orders!G2".to_string(), "arithmetic_mismatch")]
     );
+    assert_eq!(found[0].expected.as_deref(), Some("2000000000.000001"));
+}
+
+/// The line-total rule over `lines` of Tracker.xlsx, with no tolerance.
+fn exact_line_totals(lines: polars::prelude::DataFrame) -> Vec<Finding> {
     let c = canonical(
         vec![lines_source(0, "Tracker.xlsx")],
         vec![(Entity::OrderLines, lines)],
     );
     let mut s = settings("2026-11-27");
     s.amount_tolerance = Decimal::ZERO;
-    let found = run_with(&LINE_TOTAL, &c, &s);
-    assert_eq!(
-        cells(&found),
-        [("Tracker.xlsx Orders!G2".to_string(), "arithmetic_mismatch")]
-    );
+    run_with(&LINE_TOTAL, &c, &s)
 }
 
 /// A tracker sheet (orders and lines from one region) plus a lines file of
