@@ -6,6 +6,7 @@
 //! tolerance test on the Int128 mantissas, never through floats.
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::findings::{Category, Finding, Severity};
 use crate::model::Entity;
@@ -86,80 +87,69 @@ fn beyond(difference: Expr, tolerance: i128) -> Expr {
     m.clone().gt(lit(tolerance)).or(m.lt(lit(-tolerance)))
 }
 
-/// The amounts as floats, once each (`_f_` columns), for [`roughly_beyond`].
-/// Through Int64: a float from an Int128 is a slow software conversion, and
-/// a value beyond Int64 becomes null.
-fn float_amounts() -> Vec<Expr> {
-    let mut out = vec![col("quantity").cast(DataType::Float64).alias("_f_quantity")];
-    out.extend(MONEY.map(|name| {
-        col(name)
-            .to_physical()
-            .cast(DataType::Int64)
-            .cast(DataType::Float64)
-            .alias(format!("_f_{name}"))
-    }));
-    out
-}
+/// Rows per piece of [`lines_maybe_off`]; pieces are checked side by side.
+const PIECE: usize = 1 << 16;
 
-const MONEY: [&str; 3] = ["line_total", "unit_price", "discount"];
-const FLOAT_NAMES: [&str; 4] = [
-    "_f_quantity",
-    "_f_line_total",
-    "_f_unit_price",
-    "_f_discount",
-];
-/// Rows per slice of the float pre-check.
-const ROUGH_SLICE: usize = 1 << 16;
-
-/// A superset of the lines whose total is off by more than the tolerance,
-/// computed in f64 on the mantissas ([`float_amounts`]). Below 2^50 units the
-/// float difference is within one unit of the exact one, so lines within two
-/// units of the tolerance are kept too; larger amounts are always kept. The
-/// exact check decides. An amount beyond Int64 (a null float) fails
-/// [`line_fits`] there, so it need not be kept here.
-fn roughly_beyond(tolerance: i128) -> Expr {
-    const EXACT_LIMIT: f64 = (1u64 << 50) as f64;
-    // |x| > limit, without polars' abs feature; null is not beyond.
-    let outside = |x: Expr, limit: f64| {
-        x.clone()
-            .gt(lit(limit))
-            .or(x.lt(lit(-limit)))
-            .fill_null(lit(false))
+/// Positions of the lines whose total is off by more than the tolerance, in
+/// one pass over the columns' values (exact, on the Int128 mantissas; amounts
+/// beyond [`MONEY_LIMIT`] and quantities beyond [`QUANTITY_LIMIT`] are left
+/// out, as [`line_fits`] has it). Polars' Decimal arithmetic makes a 16-byte
+/// column per step over a million lines; this makes none. The few lines found
+/// are then checked again, and reported, with polars expressions.
+fn lines_maybe_off(lines: &DataFrame, tolerance: i128) -> PolarsResult<Vec<IdxSize>> {
+    let quantity = lines.column("quantity")?.i64()?.rechunk();
+    let money = |name: &str| -> PolarsResult<Int128Chunked> {
+        Ok(lines
+            .column(name)?
+            .decimal()?
+            .physical()
+            .rechunk()
+            .into_owned())
     };
-    let computed =
-        col("_f_quantity") * col("_f_unit_price") - col("_f_discount").fill_null(lit(0.0));
-    let large = MONEY
-        .into_iter()
-        .map(|name| outside(col(format!("_f_{name}")), EXACT_LIMIT))
-        .fold(outside(computed.clone(), EXACT_LIMIT), Expr::or);
-    outside(col("_f_line_total") - computed, tolerance as f64 - 2.0).or(large)
+    let (price, discount, total) = (
+        money("unit_price")?,
+        money("discount")?,
+        money("line_total")?,
+    );
+    let (q, p, d, t) = (
+        quantity.downcast_as_array(),
+        price.downcast_as_array(),
+        discount.downcast_as_array(),
+        total.downcast_as_array(),
+    );
+    let fits = |m: i128| -MONEY_LIMIT < m && m < MONEY_LIMIT;
+    let off = |i: usize| -> bool {
+        let (Some(q), Some(p), Some(t)) = (q.get(i), p.get(i), t.get(i)) else {
+            return false;
+        };
+        let d = d.get(i).unwrap_or(0);
+        let usable = (0..QUANTITY_LIMIT).contains(&q) && p >= 0 && fits(p) && fits(d) && fits(t);
+        // Within the limits no product or difference comes near i128's range.
+        let difference = t - (i128::from(q) * p - d);
+        usable && (difference > tolerance || difference < -tolerance)
+    };
+    let n = lines.height();
+    let pieces: Vec<Vec<IdxSize>> = (0..n.div_ceil(PIECE))
+        .into_par_iter()
+        .map(|k| {
+            (k * PIECE..((k + 1) * PIECE).min(n))
+                .filter(|&i| off(i))
+                .map(|i| i as IdxSize)
+                .collect()
+        })
+        .collect();
+    Ok(pieces.concat())
 }
 
 fn check_lines(ctx: &Context<'_>) -> PolarsResult<Vec<Finding>> {
     let Some(lines) = ctx.data.table(Entity::OrderLines) else {
         return Ok(Vec::new());
     };
-    // Floats first, to narrow a million lines to the few that may be off;
-    // those are then checked exactly. In slices, so the float columns of the
-    // whole table never exist at once.
-    let slices: Vec<LazyFrame> = (0..lines.height())
-        .step_by(ROUGH_SLICE)
-        .map(|offset| {
-            lines
-                .slice(offset as i64, ROUGH_SLICE)
-                .lazy()
-                .with_columns(float_amounts())
-                .filter(roughly_beyond(tolerance(ctx)))
-                .drop(Selector::ByName {
-                    names: FLOAT_NAMES.map(PlSmallStr::from).into(),
-                    strict: true,
-                })
-        })
-        .collect();
-    let maybe_off = match slices.is_empty() {
-        true => lines.clear(),
-        false => concat(slices, UnionArgs::default())?.collect()?,
-    };
+    // One pass finds the few lines that are off; polars checks and reports them.
+    let maybe_off = lines.take(&IdxCa::from_vec(
+        "_maybe_off".into(),
+        lines_maybe_off(lines, tolerance(ctx))?,
+    ))?;
     let flagged = maybe_off
         .lazy()
         .filter(

@@ -7,7 +7,7 @@ use crate::rules::testkit::*;
 use crate::rules::{Context, Rule, sort};
 use crate::settings::Settings;
 
-use super::{LINE_TOTAL, ORDER_TOTAL};
+use super::{LINE_TOTAL, ORDER_TOTAL, lines_maybe_off};
 
 fn run_with(rule: &Rule, c: &Canonical, s: &Settings) -> Vec<Finding> {
     let ctx = Context::new(c, s);
@@ -162,9 +162,9 @@ fn line_totals_are_compared_exactly_not_through_floats() {
 
 #[test]
 fn amounts_too_large_for_floats_are_checked_exactly_and_absurd_ones_skipped() {
-    // 2 × 10^9 units is beyond the floats' exact range: the exact check
-    // decides. 2 × 10^13 units does not fit Int64 as a mantissa: skipped, as
-    // no real order line holds it.
+    // 2 × 10^9 units to a millionth is beyond the floats' exact range, and
+    // checked exactly. 2 × 10^13 units is beyond a trillion: skipped, as no
+    // real order line holds it.
     let found = exact_line_totals(table(
         Entity::OrderLines,
         vec![
@@ -374,4 +374,32 @@ fn orders_without_lines_in_their_region_are_not_checked() {
     c.sources.push(lines_source(1, "elsewhere.xlsx"));
     c.sources.sort_by_key(|s| s.id);
     assert!(run(&ORDER_TOTAL, &c).is_empty());
+}
+
+#[test]
+fn lines_off_are_found_at_their_position_on_both_sides_of_a_piece_boundary() {
+    // 70,000 lines of 2 × 1.50 = 3.00; four are off, two of them either side
+    // of the first boundary between the pieces checked side by side.
+    let n = 70_000;
+    let off = [0usize, 65_535, 65_536, n - 1];
+    let totals: Vec<Option<&str>> = (0..n)
+        .map(|i| Some(if off.contains(&i) { "3.02" } else { "3.00" }))
+        .collect();
+    let lines = table(
+        Entity::OrderLines,
+        vec![
+            ints("quantity", &vec![Some(2); n]),
+            decs("unit_price", &vec![Some("1.50"); n]),
+            decs("discount", &vec![None::<&str>; n]),
+            decs("line_total", &totals),
+        ],
+    );
+    let found = lines_maybe_off(&lines, 10_000).expect("pass runs");
+    assert_eq!(found, off.map(|i| i as polars::prelude::IdxSize));
+    // Within the tolerance of 0.02, none is off.
+    assert!(
+        lines_maybe_off(&lines, 20_000)
+            .expect("pass runs")
+            .is_empty()
+    );
 }
