@@ -110,15 +110,18 @@ pub fn run_on(
 /// Stage timings on stderr when `OFFSHEET_TIMINGS` is set, for finding where a
 /// long audit spends its time.
 struct Stopwatch {
-    /// Wall clock and process CPU seconds at the last lap.
-    started: Option<std::cell::Cell<(std::time::Instant, f64)>>,
+    /// Wall clock, process CPU seconds and page faults at the last lap.
+    started: Option<std::cell::Cell<(std::time::Instant, f64, i64)>>,
 }
 
 impl Stopwatch {
     fn start() -> Stopwatch {
         Stopwatch {
             started: std::env::var_os("OFFSHEET_TIMINGS")
-                .map(|_| std::cell::Cell::new((std::time::Instant::now(), cpu_seconds()))),
+                .map(|_| {
+                    let (cpu, faults) = cpu_seconds();
+                    std::cell::Cell::new((std::time::Instant::now(), cpu, faults))
+                }),
         }
     }
 
@@ -128,21 +131,23 @@ impl Stopwatch {
 
     fn lap(&self, what: &str) {
         if let Some(t) = &self.started {
-            let (wall, cpu) = t.get();
+            let (wall, cpu, faults) = t.get();
             let peak = peak_memory();
-            let now = cpu_seconds();
+            let (now, faults_now) = cpu_seconds();
             eprintln!(
-                "timing: {what}: {:.3}s (cpu {:.3}s) {peak}",
+                "timing: {what}: {:.3}s (cpu {:.3}s, {} page faults) {peak}",
                 wall.elapsed().as_secs_f64(),
-                now - cpu
+                now - cpu,
+                faults_now - faults
             );
-            t.set((std::time::Instant::now(), now));
+            t.set((std::time::Instant::now(), now, faults_now));
         }
     }
 }
 
-/// CPU seconds this process has used, all threads (0 where unknown).
-fn cpu_seconds() -> f64 {
+/// CPU seconds this process has used, all threads, and the page faults it
+/// took (0 where unknown).
+fn cpu_seconds() -> (f64, i64) {
     #[cfg(unix)]
     {
         // SAFETY: getrusage only writes into the struct it is given.
@@ -152,11 +157,14 @@ fn cpu_seconds() -> f64 {
             r
         };
         let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-        secs(usage.ru_utime) + secs(usage.ru_stime)
+        (
+            secs(usage.ru_utime) + secs(usage.ru_stime),
+            usage.ru_minflt + usage.ru_majflt,
+        )
     }
     #[cfg(not(unix))]
     {
-        0.0
+        (0.0, 0)
     }
 }
 
