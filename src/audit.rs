@@ -117,11 +117,10 @@ struct Stopwatch {
 impl Stopwatch {
     fn start() -> Stopwatch {
         Stopwatch {
-            started: std::env::var_os("OFFSHEET_TIMINGS")
-                .map(|_| {
-                    let (cpu, faults) = cpu_seconds();
-                    std::cell::Cell::new((std::time::Instant::now(), cpu, faults))
-                }),
+            started: std::env::var_os("OFFSHEET_TIMINGS").map(|_| {
+                let (cpu, faults) = cpu_seconds();
+                std::cell::Cell::new((std::time::Instant::now(), cpu, faults))
+            }),
         }
     }
 

@@ -37,6 +37,15 @@ pub enum ReadError {
         reason: String,
     },
 
+    #[error("{file}: {format}, which offsheet cannot read")]
+    #[diagnostic(
+        code(offsheet::read::old_format),
+        help(
+            "open it in Excel or LibreOffice and save it as .xlsx (or export each sheet as CSV), then read that"
+        )
+    )]
+    OldFormat { file: String, format: &'static str },
+
     #[error("{file}: not a spreadsheet or delimited text file ({reason})")]
     #[diagnostic(code(offsheet::read::not_a_spreadsheet))]
     NotASpreadsheet { file: String, reason: String },
@@ -74,6 +83,7 @@ impl ReadError {
             | ReadError::Encrypted { file }
             | ReadError::Empty { file }
             | ReadError::Corrupt { file, .. }
+            | ReadError::OldFormat { file, .. }
             | ReadError::NotASpreadsheet { file, .. }
             | ReadError::TooLarge { file, .. }
             | ReadError::UnknownEncoding { file, .. }
@@ -88,6 +98,7 @@ impl ReadError {
             ReadError::Encrypted { .. } => "encrypted",
             ReadError::Empty { .. } => "empty",
             ReadError::Corrupt { .. } => "corrupt",
+            ReadError::OldFormat { .. } => "old_format",
             ReadError::NotASpreadsheet { .. } => "not_a_spreadsheet",
             ReadError::TooLarge { .. } => "too_large",
             ReadError::UnknownEncoding { .. } => "unknown_encoding",

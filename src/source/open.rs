@@ -55,6 +55,12 @@ pub fn read_file(path: &Path, display: &str, opts: &ReadOptions) -> Result<Sourc
         .and_then(|e| e.to_str())
         .unwrap_or_default()
         .to_string();
+    if let Some(format) = old_excel(bytes) {
+        return Err(ReadError::OldFormat {
+            file: display.into(),
+            format,
+        });
+    }
     if let Some(reason) = not_a_spreadsheet(bytes) {
         return Err(ReadError::NotASpreadsheet {
             file: display.into(),
@@ -148,6 +154,18 @@ pub fn detect_kind(bytes: &[u8], ext: &str) -> FileKind {
     named.unwrap_or(FileKind::Csv)
 }
 
+/// Excel before version 5 (1993) wrote a worksheet as a bare stream of BIFF
+/// records, not inside an OLE container: the file starts with the BOF record
+/// of its version. No reader offsheet uses reads them.
+fn old_excel(bytes: &[u8]) -> Option<&'static str> {
+    match bytes.get(..4)? {
+        [0x09, 0x00, 0x04, 0x00] => Some("an Excel 2.x file (BIFF2)"),
+        [0x09, 0x02, 0x06, 0x00] => Some("an Excel 3.0 file (BIFF3)"),
+        [0x09, 0x04, 0x06, 0x00] => Some("an Excel 4.0 file (BIFF4)"),
+        _ => None,
+    }
+}
+
 /// Compressed files and archives that hold no workbook: say what they are.
 fn not_a_spreadsheet(bytes: &[u8]) -> Option<&'static str> {
     const COMPRESSED: [(&[u8], &str); 3] = [
@@ -209,6 +227,23 @@ fn guarded<T>(display: &str, f: impl FnOnce() -> Result<T, ReadError>) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excel_files_from_before_excel_5_are_named_by_version() {
+        // The first bytes of Apache POI's testEXCEL_3.xls and testEXCEL_4.xls.
+        let biff3 = [0x09, 0x02, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00];
+        let biff4 = [0x09, 0x04, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00];
+        assert_eq!(old_excel(&biff3), Some("an Excel 3.0 file (BIFF3)"));
+        assert_eq!(old_excel(&biff4), Some("an Excel 4.0 file (BIFF4)"));
+        assert_eq!(
+            old_excel(&[0x09, 0x00, 0x04, 0x00, 0x02, 0x00]),
+            Some("an Excel 2.x file (BIFF2)")
+        );
+        // An OLE workbook (Excel 5 and later), text and a short file are not.
+        assert_eq!(old_excel(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1]), None);
+        assert_eq!(old_excel(b"\t\x02,sku\n"), None);
+        assert_eq!(old_excel(&[0x09, 0x02]), None);
+    }
 
     #[test]
     fn content_beats_the_name() {

@@ -67,8 +67,10 @@ pub fn read_workbook(bytes: &[u8], kind: FileKind, file: &str) -> Result<Vec<She
             )
         }
         FileKind::Xls => {
-            let mut wb =
-                Xls::new(Cursor::new(bytes)).map_err(|e| classify(e.to_string(), file, kind))?;
+            let mut wb = Xls::new(Cursor::new(bytes)).map_err(|e| match has_filepass(bytes) {
+                true => ReadError::Encrypted { file: file.into() },
+                false => classify(e.to_string(), file, kind),
+            })?;
             let is_1904 = wb.has_1904_epoch();
             let merges: Vec<(String, Vec<Dimensions>)> = wb
                 .sheet_names()
@@ -122,6 +124,19 @@ fn classify(message: String, file: &str, kind: FileKind) -> ReadError {
             reason: message,
         }
     }
+}
+
+/// Whether an `.xls` workbook is encrypted (RC4, or the older XOR
+/// obfuscation, which calamine reads as garbage): its workbook stream starts
+/// with a BOF record (0x0809, 8 or 16 bytes) directly followed by a FILEPASS
+/// record (0x002F). Streams start on a 64-byte boundary in the container.
+fn has_filepass(bytes: &[u8]) -> bool {
+    bytes.chunks(64).any(|block| match block {
+        [0x09, 0x08, len @ (8 | 16), 0x00, rest @ ..] => {
+            rest.get(usize::from(*len)..usize::from(*len) + 2) == Some(&[0x2F, 0x00])
+        }
+        _ => false,
+    })
 }
 
 /// An OOXML file saved with a password is an OLE container holding these streams.
@@ -403,6 +418,26 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A workbook stream at `at`: a BIFF8 BOF record, then a record `next`.
+    fn stream_at(at: usize, next: [u8; 2]) -> Vec<u8> {
+        let mut bytes = vec![0u8; at];
+        bytes.extend([0x09, 0x08, 16, 0x00]);
+        bytes.extend([0u8; 16]);
+        bytes.extend(next);
+        bytes.extend([0u8; 40]);
+        bytes
+    }
+
+    #[test]
+    fn an_xls_whose_stream_starts_with_filepass_is_encrypted() {
+        // As in Apache POI's xor-encryption-abc.xls and calamine's issue_385.xls.
+        assert!(has_filepass(&stream_at(512, [0x2F, 0x00])));
+        // BIFF8 going on with its other records (here INTERFACEHDR) is not.
+        assert!(!has_filepass(&stream_at(512, [0xE1, 0x00])));
+        // Nor are the same bytes off a stream boundary, inside other data.
+        assert!(!has_filepass(&stream_at(520, [0x2F, 0x00])));
+    }
 
     /// Merged areas come from a substring scan of the sheet part (calamine's own
     /// lookup parses the whole sheet again); on every corpus workbook that

@@ -296,3 +296,40 @@ fn text_output_has_one_line_per_sheet() {
     insta::assert_snapshot!(out);
     assert!(err.starts_with("2 files (4 sheets) read in "), "{err}");
 }
+
+#[test]
+fn old_excel_files_and_xor_protected_xls_are_named_for_what_they_are() {
+    let t = TestDir::new();
+    // The first record of an Excel 3.0 worksheet (BIFF3 BOF), as Excel wrote
+    // it before version 5: no OLE container.
+    t.write("1991.xls", [0x09, 0x02, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00]);
+    // An OLE container whose workbook stream (at 512) starts with a BOF record
+    // and a FILEPASS record: encrypted, whatever calamine makes of the rest.
+    let mut protected = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    protected.resize(512, 0);
+    protected.extend([0x09, 0x08, 16, 0x00]);
+    protected.extend([0u8; 16]);
+    protected.extend([0x2F, 0x00, 0x06, 0x00, 0, 0, 0, 0, 0, 0]);
+    t.write("locked.xls", protected);
+    let (code, json, err) = scan_json(&t, &["."]);
+    assert_eq!(code, 2);
+    let kinds: Vec<(&str, &str)> = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["file"].as_str().unwrap(), e["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [("1991.xls", "old_format"), ("locked.xls", "encrypted")]
+    );
+    assert!(
+        err.contains("1991.xls: an Excel 3.0 file (BIFF3), which offsheet cannot read"),
+        "{err}"
+    );
+    assert!(err.contains("save it as .xlsx"), "{err}");
+    assert!(
+        err.contains("locked.xls: the workbook is password-protected"),
+        "{err}"
+    );
+}
