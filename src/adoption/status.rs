@@ -165,8 +165,11 @@ fn shadow_block(out: &mut String, s: &ShadowStatus) {
     );
     let _ = writeln!(
         out,
-        "  keys        {} rows, {} keys: {} in the system, {} shadow-only",
-        m.rows, m.keys, m.in_system, m.shadow_only
+        "  keys        {}, {}: {} in the system, {} shadow-only",
+        crate::report::plural(m.rows, "row", "rows"),
+        crate::report::plural(m.keys, "key", "keys"),
+        m.in_system,
+        m.shadow_only
     );
     let _ = writeln!(
         out,

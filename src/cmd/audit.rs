@@ -78,10 +78,17 @@ pub fn run(args: AuditArgs, global: &GlobalArgs) -> miette::Result<Outcome> {
         },
     )?;
     if !audit.configured && !global.quiet && args.format == AuditFormat::Text {
-        eprintln!(
-            "No offsheet.toml: mapped automatically (`offsheet init` writes this mapping down):\n{}\n",
-            report::mapping::describe(&audit.canonical)
-        );
+        match audit.canonical.sources.is_empty() {
+            true => eprintln!(
+                "No offsheet.toml, and no sheet read maps onto orders, order lines, inventory, \
+                 stock counts, shipments or invoices: nothing to audit \
+                 (`offsheet scan` shows what each sheet holds).\n"
+            ),
+            false => eprintln!(
+                "No offsheet.toml: mapped automatically (`offsheet init` writes this mapping down):\n{}\n",
+                report::mapping::describe(&audit.canonical)
+            ),
+        }
     }
     let mut out = std::io::stdout().lock();
     let written = match args.format {

@@ -68,7 +68,8 @@ pub fn run(args: IngestArgs, global: &GlobalArgs) -> miette::Result<Outcome> {
             crate::report::mapping::rejects_summary(&audit.canonical)
         );
         eprintln!(
-            "--strict: {rejected} rows rejected; nothing was written to {}.",
+            "--strict: {} rejected; nothing was written to {}.",
+            crate::report::plural(rejected, "row", "rows"),
             args.out.display()
         );
         return Ok(Outcome::Findings);

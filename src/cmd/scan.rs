@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::cli::GlobalArgs;
 use crate::exit::{Outcome, is_broken_pipe};
 use crate::inventory::{self, Inventory, ReadFile};
+use crate::report::plural;
 use crate::source::hazards::Hazard;
 use crate::source::layout::Layout;
 use crate::source::{ReadError, ReadOptions, Visibility, encoding};
@@ -374,10 +375,8 @@ fn hazard_text(hazards: &[Hazard]) -> String {
 fn summary_line(report: &ScanReport, secs: f64) -> String {
     let sheets: usize = report.files.iter().map(|f| f.sheets.len()).sum();
     let mut line = format!(
-        "{} {} ({} {}) read in {secs:.2}s",
-        report.files.len(),
+        "{} ({}) read in {secs:.2}s",
         plural(report.files.len(), "file", "files"),
-        sheets,
         plural(sheets, "sheet", "sheets"),
     );
     if !report.skipped.is_empty() {
@@ -397,8 +396,4 @@ fn summary_line(report: &ScanReport, secs: f64) -> String {
         line.push_str(&format!("; {} unreadable", report.errors.len()));
     }
     line
-}
-
-fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
-    if n == 1 { one } else { many }
 }

@@ -22,8 +22,8 @@ pub fn render(inv: &Inventory, plan: &Plan, today: NaiveDate) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "# offsheet.toml, proposed by `offsheet init` on {today} from {} files.",
-        inv.files.len()
+        "# offsheet.toml, proposed by `offsheet init` on {today} from {}.",
+        crate::report::plural(inv.files.len(), "file", "files")
     );
     out.push_str(
         "# Edit it freely: offsheet reads this mapping instead of guessing. It also works as a\n\

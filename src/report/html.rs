@@ -208,7 +208,10 @@ fn inventory(out: &mut String, r: &Readiness<'_>) {
                 .feeds
                 .iter()
                 .map(|(entity, rows, rejected)| {
-                    format!("{entity} ({rows} rows, {rejected} rejected)")
+                    format!(
+                        "{entity} ({}, {rejected} rejected)",
+                        super::plural(*rows, "row", "rows")
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join("; "),

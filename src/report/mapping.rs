@@ -23,10 +23,10 @@ pub fn describe(c: &Canonical) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "  {} → {} ({} rows, {} rejected)",
+            "  {} → {} ({}, {} rejected)",
             s.label(),
             s.entity,
-            s.rows,
+            super::plural(s.rows, "row", "rows"),
             s.rejected
         );
         let _ = writeln!(out, "      {}", fields.join(", "));

@@ -20,12 +20,17 @@ pub fn write(out: &mut impl Write, audit: &Audit) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "**{}** findings ({} errors, {} warnings, {} info) in {} sources, as of {}.",
+        "**{}** {} ({}, {}, {} info) in {}, as of {}.",
         findings.len(),
-        count(Severity::Error),
-        count(Severity::Warning),
+        if findings.len() == 1 {
+            "finding"
+        } else {
+            "findings"
+        },
+        super::plural(count(Severity::Error), "error", "errors"),
+        super::plural(count(Severity::Warning), "warning", "warnings"),
         count(Severity::Info),
-        audit.canonical.sources.len(),
+        super::plural(audit.canonical.sources.len(), "source", "sources"),
         audit.as_of
     )?;
     if findings.is_empty() {

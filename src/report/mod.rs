@@ -12,3 +12,8 @@ pub mod snippet;
 pub mod text;
 pub mod xlsx_report;
 pub mod xlsx_tables;
+
+/// "1 file", "2 files": a count and its noun, singular for exactly one.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

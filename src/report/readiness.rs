@@ -11,6 +11,8 @@ use crate::findings::{Category, Finding, Severity};
 use crate::source::hazards::{Hazard, HazardKind};
 use crate::source::layout::Layout;
 
+use super::plural;
+
 /// Findings counted by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -190,10 +192,6 @@ fn files_with(findings: &[Finding], severity: Severity) -> usize {
     files.sort_unstable();
     files.dedup();
     files.len()
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The verdict in plain words, from the counts alone.

@@ -125,8 +125,8 @@ fn summary(out: &mut impl Write, audit: &Audit, style: &Style) -> std::io::Resul
     if findings.is_empty() {
         writeln!(
             out,
-            "No findings in {} sources (as of {}).",
-            audit.canonical.sources.len(),
+            "No findings in {} (as of {}).",
+            super::plural(audit.canonical.sources.len(), "source", "sources"),
             audit.as_of
         )?;
     } else {
@@ -168,15 +168,19 @@ fn summary(out: &mut impl Write, audit: &Audit, style: &Style) -> std::io::Resul
         writeln!(out)?;
         writeln!(
             out,
-            "{} findings in {} sources ({} rows read, {} rejected), as of {}.",
-            findings.len(),
-            audit.canonical.sources.len(),
-            audit
-                .canonical
-                .sources
-                .iter()
-                .map(|s| s.rows)
-                .sum::<usize>(),
+            "{} in {} ({} read, {} rejected), as of {}.",
+            super::plural(findings.len(), "finding", "findings"),
+            super::plural(audit.canonical.sources.len(), "source", "sources"),
+            super::plural(
+                audit
+                    .canonical
+                    .sources
+                    .iter()
+                    .map(|s| s.rows)
+                    .sum::<usize>(),
+                "row",
+                "rows"
+            ),
             audit.canonical.rejects.len(),
             audit.as_of
         )?;

@@ -301,7 +301,12 @@ fn inventory(ws: &mut Worksheet, r: &Readiness<'_>, bold: &Format) -> Result<(),
         let feeds: Vec<String> = s
             .feeds
             .iter()
-            .map(|(e, rows, rejected)| format!("{e} ({rows} rows, {rejected} rejected)"))
+            .map(|(e, rows, rejected)| {
+                format!(
+                    "{e} ({}, {rejected} rejected)",
+                    super::plural(*rows, "row", "rows")
+                )
+            })
             .collect();
         ws.write_string(row, 5, text(&feeds.join("; ")))?;
         ws.write_string(row, 6, text(&s.hazards))?;

@@ -128,6 +128,48 @@ fn human_output_shows_the_cell_the_row_and_a_summary() {
 }
 
 #[test]
+fn one_finding_in_one_source_is_said_in_the_singular() {
+    let t = TestDir::new();
+    t.write(
+        "orders.csv",
+        "Order ID,Order Date,Status\nSO-1,2026-11-02,placed\nSO-1,2026-11-02,placed\n",
+    );
+    let (code, out, err) = run(t.offsheet().args(["audit", ".", "--as-of", "2026-11-27"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.contains("\n1 finding in 1 source (2 rows read, 0 rejected), as of 2026-11-27.\n"),
+        "{out}"
+    );
+    let (_, md, _) = run(t.offsheet().args([
+        "audit",
+        ".",
+        "-q",
+        "--as-of",
+        "2026-11-27",
+        "--format",
+        "markdown",
+    ]));
+    assert!(
+        md.contains("**1** finding (1 error, 0 warnings, 0 info) in 1 source, as of 2026-11-27."),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_folder_with_nothing_to_audit_says_so() {
+    let t = TestDir::new();
+    t.write(
+        "products.csv",
+        "product_id,category,weight_g\nP-1,garden,1200\nP-2,tools,800\n",
+    );
+    let (code, out, err) = run(t.offsheet().args(["audit", "."]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("No findings in 0 sources"), "{out}");
+    assert!(err.contains("no sheet read maps onto orders, order lines, inventory, stock counts, shipments or invoices: nothing to audit"), "{err}");
+    assert!(!err.contains("mapped automatically"), "{err}");
+}
+
+#[test]
 fn junit_and_markdown_for_ci() {
     let t = TestDir::new();
     small(&t);

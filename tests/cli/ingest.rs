@@ -208,7 +208,7 @@ fn strict_mode_writes_nothing_when_a_row_is_rejected() {
         "{err}"
     );
     assert!(
-        err.contains("--strict: 1 rows rejected; nothing was written"),
+        err.contains("--strict: 1 row rejected; nothing was written"),
         "{err}"
     );
     // Without rejects, strict writes the tables.
