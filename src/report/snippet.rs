@@ -85,10 +85,11 @@ impl<'a> Snippets<'a> {
                 .collect();
             format!("{n:>gutter$} │ {}", body.join("  ").trim_end())
         };
-        let mut out = vec![
-            line(sheet.display_row(header_row).to_string(), &header),
-            line(row.to_string(), &values),
-        ];
+        // A finding on the header row itself shows that row once.
+        let mut out = vec![line(sheet.display_row(header_row).to_string(), &header)];
+        if grid_row != header_row {
+            out.push(line(row.to_string(), &values));
+        }
         if let Some(f) = flagged
             && let Some(i) = cols.iter().position(|&c| c == f)
         {

@@ -156,6 +156,19 @@ fn one_finding_in_one_source_is_said_in_the_singular() {
 }
 
 #[test]
+fn a_finding_on_the_header_row_shows_that_row_once() {
+    let t = TestDir::new();
+    t.write("orders.csv", "Order ID,Order Date\nSO-1,2026-11-02\n");
+    let (_, out, err) = run(t.offsheet().args(["audit", ".", "--as-of", "2026-11-27"]));
+    assert!(
+        out.contains(
+            "no column maps to orders.status, a required field\n      --> orders.csv › row 1\n      1 │ Order ID  Order Date\n\n"
+        ),
+        "{out}\n{err}"
+    );
+}
+
+#[test]
 fn a_folder_with_nothing_to_audit_says_so() {
     let t = TestDir::new();
     t.write(
