@@ -114,11 +114,22 @@ fn small(t: &TestDir) {
     t.write("lines.csv", "Order ID,SKU,Qty,Unit Price,Line Total\nSO-1,TNT-1,2,10.00,20.00\nSO-3,TNT-1,ten,10.00,100.00\n");
 }
 
+/// `offsheet audit . --as-of 2026-11-27` in `t`, quiet and in `format` when one
+/// is given: (exit code, stdout, stderr).
+fn audit_at(t: &TestDir, format: Option<&str>) -> (i32, String, String) {
+    let mut cmd = t.offsheet();
+    cmd.args(["audit", ".", "--as-of", "2026-11-27"]);
+    if let Some(f) = format {
+        cmd.args(["-q", "--format", f]);
+    }
+    run(&mut cmd)
+}
+
 #[test]
 fn human_output_shows_the_cell_the_row_and_a_summary() {
     let t = TestDir::new();
     small(&t);
-    let (code, out, err) = run(t.offsheet().args(["audit", ".", "--as-of", "2026-11-27"]));
+    let (code, out, err) = audit_at(&t, None);
     assert_eq!(code, 1, "{err}");
     insta::assert_snapshot!(out);
     assert!(
@@ -134,21 +145,13 @@ fn one_finding_in_one_source_is_said_in_the_singular() {
         "orders.csv",
         "Order ID,Order Date,Status\nSO-1,2026-11-02,placed\nSO-1,2026-11-02,placed\n",
     );
-    let (code, out, err) = run(t.offsheet().args(["audit", ".", "--as-of", "2026-11-27"]));
+    let (code, out, err) = audit_at(&t, None);
     assert_eq!(code, 1, "{err}");
     assert!(
         out.contains("\n1 finding in 1 source (2 rows read, 0 rejected), as of 2026-11-27.\n"),
         "{out}"
     );
-    let (_, md, _) = run(t.offsheet().args([
-        "audit",
-        ".",
-        "-q",
-        "--as-of",
-        "2026-11-27",
-        "--format",
-        "markdown",
-    ]));
+    let (_, md, _) = audit_at(&t, Some("markdown"));
     assert!(
         md.contains("**1** finding (1 error, 0 warnings, 0 info) in 1 source, as of 2026-11-27."),
         "{md}"
@@ -159,7 +162,7 @@ fn one_finding_in_one_source_is_said_in_the_singular() {
 fn a_finding_on_the_header_row_shows_that_row_once() {
     let t = TestDir::new();
     t.write("orders.csv", "Order ID,Order Date\nSO-1,2026-11-02\n");
-    let (_, out, err) = run(t.offsheet().args(["audit", ".", "--as-of", "2026-11-27"]));
+    let (_, out, err) = audit_at(&t, None);
     assert!(
         out.contains(
             "no column maps to orders.status, a required field\n      --> orders.csv › row 1\n      1 │ Order ID  Order Date\n\n"
@@ -186,15 +189,7 @@ fn a_folder_with_nothing_to_audit_says_so() {
 fn junit_and_markdown_for_ci() {
     let t = TestDir::new();
     small(&t);
-    let (_, junit, _) = run(t.offsheet().args([
-        "audit",
-        ".",
-        "-q",
-        "--as-of",
-        "2026-11-27",
-        "--format",
-        "junit",
-    ]));
+    let (_, junit, _) = audit_at(&t, Some("junit"));
     assert!(
         junit.starts_with(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"offsheet audit\""
@@ -202,15 +197,7 @@ fn junit_and_markdown_for_ci() {
         "{junit}"
     );
     assert!(junit.contains("<testcase classname=\"orders.csv\" name=\"keys.duplicate\">\n      <failure message=\"1 finding\" type=\"duplicate_key\">"), "{junit}");
-    let (_, md, _) = run(t.offsheet().args([
-        "audit",
-        ".",
-        "-q",
-        "--as-of",
-        "2026-11-27",
-        "--format",
-        "markdown",
-    ]));
+    let (_, md, _) = audit_at(&t, Some("markdown"));
     insta::assert_snapshot!("markdown", md);
 }
 
