@@ -267,7 +267,7 @@ fn parse_feed(
         .collect();
     // A line column with a value in every row: every data row is a line.
     let every_row_a_line = line_cols.iter().any(|c| region.full_columns.contains(c));
-    let rows: Vec<u32> = if entity == Entity::OrderLines && !every_row_a_line {
+    let rows: std::borrow::Cow<'_, [u32]> = if entity == Entity::OrderLines && !every_row_a_line {
         // Each line column marks its non-empty rows in one pass down the column.
         let mut has_line = vec![false; sheet.grid.rows()];
         for c in line_cols {
@@ -297,7 +297,7 @@ fn parse_feed(
             .filter(|&r| has_line.get(r as usize).copied().unwrap_or(false))
             .collect()
     } else {
-        region.data_rows.clone()
+        std::borrow::Cow::Borrowed(&region.data_rows)
     };
     let display: Vec<u32> = rows
         .iter()
@@ -346,14 +346,17 @@ fn parse_feed(
     {
         state.fills += fill_down(order_ids);
     }
-    let selection: Vec<usize> = if multi_row_orders {
-        state.merge_order_rows(&fields, &mut parsed, &rows, sheet, feed)
-    } else {
-        (0..rows.len()).collect()
+    // The records: the merged order rows, or else every row (not listed: a
+    // million row numbers would be 8 MB written only to be read once).
+    let merged: Option<Vec<usize>> =
+        multi_row_orders.then(|| state.merge_order_rows(&fields, &mut parsed, &rows, sheet, feed));
+    let selection: Box<dyn Iterator<Item = usize>> = match &merged {
+        Some(records) => Box::new(records.iter().copied()),
+        None => Box::new(0..rows.len()),
     };
     // Required fields: empty → missing_required; any problem → the row is rejected.
     let mut rejects = Vec::new();
-    let mut keep = Vec::with_capacity(selection.len());
+    let mut keep = Vec::with_capacity(merged.as_ref().map_or(rows.len(), Vec::len));
     let mut tainted: Vec<u32> = parsed
         .iter()
         .flatten()
@@ -380,7 +383,7 @@ fn parse_feed(
     for (_, p) in required.iter().filter(|(_, p)| p.values.has_nulls()) {
         p.values.mark_nulls(&mut troubled);
     }
-    for &i in &selection {
+    for i in selection {
         if !troubled.get(i).copied().unwrap_or(true) {
             keep.push(i);
             continue;
