@@ -123,10 +123,12 @@ fn lines_maybe_off(lines: &DataFrame, tolerance: i128) -> PolarsResult<Vec<IdxSi
             return false;
         };
         let d = d.get(i).unwrap_or(0);
-        let usable = (0..QUANTITY_LIMIT).contains(&q) && p >= 0 && fits(p) && fits(d) && fits(t);
+        if !((0..QUANTITY_LIMIT).contains(&q) && p >= 0 && fits(p) && fits(d) && fits(t)) {
+            return false;
+        }
         // Within the limits no product or difference comes near i128's range.
         let difference = t - (i128::from(q) * p - d);
-        usable && (difference > tolerance || difference < -tolerance)
+        difference > tolerance || difference < -tolerance
     };
     let n = lines.height();
     let pieces: Vec<Vec<IdxSize>> = (0..n.div_ceil(PIECE))

@@ -403,3 +403,23 @@ fn lines_off_are_found_at_their_position_on_both_sides_of_a_piece_boundary() {
             .is_empty()
     );
 }
+
+#[test]
+fn amounts_far_beyond_any_real_one_are_skipped_without_overflow() {
+    // A quantity and a price whose product does not fit 128 bits: skipped as
+    // absurd before anything is multiplied (a debug build would stop on the
+    // overflow).
+    let lines = table(
+        Entity::OrderLines,
+        vec![
+            ints("quantity", &[Some(i64::MAX), Some(2)]),
+            decs(
+                "unit_price",
+                &[Some("10000000000000000000000"), Some("1.50")],
+            ),
+            decs("discount", &[None::<&str>, None]),
+            decs("line_total", &[Some("1"), Some("3.10")]),
+        ],
+    );
+    assert_eq!(lines_maybe_off(&lines, 10_000).expect("pass runs"), [1]);
+}
