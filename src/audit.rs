@@ -63,26 +63,18 @@ pub fn roots(paths: &[PathBuf], config: Option<&Config>) -> Vec<PathBuf> {
 /// Audits files already read from [`roots`] (a caller may leave some out, as
 /// `report` leaves out its own output folder).
 pub fn run_on(
-    mut inventory: Inventory,
+    inventory: Inventory,
     settings: &Settings,
     config: Option<&Config>,
     cells: Cells,
 ) -> Result<Audit, ConfigErrors> {
     let clock = Stopwatch::start();
-    let (plan, drift, notes) = match config {
-        Some(c) => {
-            let p = config::plan::plan(c, &mut inventory)?;
-            (p.plan, p.drift, p.notes)
-        }
-        None => (plan::auto(&inventory), Vec::new(), Vec::new()),
-    };
-    clock.lap("map");
-    // A configuration's retired sheets are read again below, cells and all.
-    let release = cells == Cells::Release && config.is_none();
-    let mut canonical = build::build(&mut inventory, &plan, release);
-    clock.lap("canonical tables");
-    canonical.cell_findings.extend(drift);
-    canonical.notes.extend(notes);
+    let Tables {
+        inventory,
+        plan,
+        mut canonical,
+        configured,
+    } = tables_on(inventory, config, cells, &clock)?;
     if let Some(c) = config {
         let as_of = settings
             .as_of
@@ -103,6 +95,59 @@ pub fn run_on(
         canonical,
         outcome,
         as_of,
+        configured,
+    })
+}
+
+/// The files read, their mapping and the canonical tables, with no rule run
+/// (what `ingest` writes).
+pub struct Tables {
+    pub inventory: Inventory,
+    pub plan: Plan,
+    pub canonical: Canonical,
+    /// Whether the mapping came from offsheet.toml.
+    pub configured: bool,
+}
+
+/// Reads the files under `paths` and builds the canonical tables, as [`run`]
+/// does before its rules.
+pub fn tables(
+    paths: &[PathBuf],
+    config: Option<&Config>,
+    opts: ReadOptions,
+    quiet: bool,
+    cells: Cells,
+) -> Result<Tables, ConfigErrors> {
+    let clock = Stopwatch::start();
+    let inventory = inventory::read_all(&roots(paths, config), opts, quiet);
+    clock.lap("read and detect tables");
+    tables_on(inventory, config, cells, &clock)
+}
+
+fn tables_on(
+    mut inventory: Inventory,
+    config: Option<&Config>,
+    cells: Cells,
+    clock: &Stopwatch,
+) -> Result<Tables, ConfigErrors> {
+    let (plan, drift, notes) = match config {
+        Some(c) => {
+            let p = config::plan::plan(c, &mut inventory)?;
+            (p.plan, p.drift, p.notes)
+        }
+        None => (plan::auto(&inventory), Vec::new(), Vec::new()),
+    };
+    clock.lap("map");
+    // A configuration's retired sheets are read again below, cells and all.
+    let release = cells == Cells::Release && config.is_none();
+    let mut canonical = build::build(&mut inventory, &plan, release);
+    clock.lap("canonical tables");
+    canonical.cell_findings.extend(drift);
+    canonical.notes.extend(notes);
+    Ok(Tables {
+        inventory,
+        plan,
+        canonical,
         configured: config.is_some(),
     })
 }

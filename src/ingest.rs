@@ -30,23 +30,54 @@ pub fn output_frames(c: &Canonical) -> PolarsResult<Vec<(String, DataFrame)>> {
     Ok(out)
 }
 
-fn source_columns(
-    c: &Canonical,
-    ids: impl Iterator<Item = u32>,
-) -> (Vec<String>, Vec<Option<String>>) {
-    ids.map(|id| match c.source(id) {
-        Some(s) => (s.file.clone(), s.sheet.clone()),
-        None => (String::new(), None),
-    })
-    .unzip()
+/// The `source_file` and `source_sheet` columns of rows from sources `ids`
+/// (`n` rows), each text appended from its source: no string per row.
+fn source_columns(c: &Canonical, ids: impl Iterator<Item = u32>, n: usize) -> [Column; 2] {
+    let mut files = StringChunkedBuilder::new("source_file".into(), n);
+    let mut sheets = StringChunkedBuilder::new("source_sheet".into(), n);
+    for id in ids {
+        match c.source(id) {
+            Some(s) => {
+                files.append_value(&s.file);
+                sheets.append_option(s.sheet.as_deref());
+            }
+            None => {
+                files.append_value("");
+                sheets.append_null();
+            }
+        }
+    }
+    [files, sheets].map(|b| b.finish().into_column())
 }
 
 fn with_provenance(c: &Canonical, df: &DataFrame) -> PolarsResult<DataFrame> {
-    let ids: Vec<u32> = df.column("_source")?.u32()?.into_no_null_iter().collect();
-    let (files, sheets) = source_columns(c, ids.into_iter());
+    let sources = df.column("_source")?;
+    // A frame of one source holds it as a constant: so do its provenance columns.
+    let [file, sheet] = match sources.as_scalar_column() {
+        Some(one) => {
+            let source = one
+                .scalar()
+                .value()
+                .extract::<u32>()
+                .and_then(|id| c.source(id));
+            let text = |name: &str, value: Option<&str>| {
+                let value = value.map_or(AnyValue::Null, |v| AnyValue::StringOwned(v.into()));
+                Column::new_scalar(
+                    name.into(),
+                    Scalar::new(DataType::String, value),
+                    df.height(),
+                )
+            };
+            [
+                text("source_file", Some(source.map_or("", |s| s.file.as_str()))),
+                text("source_sheet", source.and_then(|s| s.sheet.as_deref())),
+            ]
+        }
+        None => source_columns(c, sources.u32()?.into_no_null_iter(), df.height()),
+    };
     let mut cols = vec![
-        Column::new("source_file".into(), files),
-        Column::new("source_sheet".into(), sheets),
+        file,
+        sheet,
         df.column("_row")?.clone().with_name("source_row".into()),
     ];
     for col in df.columns() {
@@ -61,7 +92,7 @@ fn with_provenance(c: &Canonical, df: &DataFrame) -> PolarsResult<DataFrame> {
 
 fn rejects(c: &Canonical) -> PolarsResult<DataFrame> {
     let rs: &[Reject] = &c.rejects;
-    let (files, sheets) = source_columns(c, rs.iter().map(|r| r.source));
+    let [files, sheets] = source_columns(c, rs.iter().map(|r| r.source), rs.len());
     let entity: Vec<&str> = rs
         .iter()
         .map(|r| c.source(r.source).map_or("", |s| s.entity.name()))
@@ -87,8 +118,8 @@ fn rejects(c: &Canonical) -> PolarsResult<DataFrame> {
         })
         .collect();
     let cols = vec![
-        Column::new("source_file".into(), files),
-        Column::new("source_sheet".into(), sheets),
+        files,
+        sheets,
         Column::new(
             "source_row".into(),
             rs.iter().map(|r| r.row).collect::<Vec<u32>>(),

@@ -137,6 +137,22 @@ fn parquet_tables_read_back_with_their_types_and_the_right_totals() {
         .count()
         - 1;
     assert_eq!(oms, by_hand);
+    // Each row of a table fed by several sources names its own file and sheet.
+    let sheet_of = |file: &str| -> BTreeSet<Option<&str>> {
+        let files = orders.column("source_file").unwrap().str().unwrap();
+        let sheets = orders.column("source_sheet").unwrap().str().unwrap();
+        files
+            .iter()
+            .zip(sheets.iter())
+            .filter(|(f, _)| *f == Some(file))
+            .map(|(_, s)| s)
+            .collect()
+    };
+    assert_eq!(
+        sheet_of("Orders Tracker.xlsx"),
+        BTreeSet::from([Some("Orders")])
+    );
+    assert_eq!(sheet_of("oms/orders_export.csv"), BTreeSet::from([None]));
     // Unmapped columns are kept as extra fields, never dropped.
     let extra = lines.column("extra").unwrap().str().unwrap();
     assert!(extra.iter().flatten().any(|e| e.contains("\"Margin %\"")));
