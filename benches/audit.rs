@@ -2,7 +2,8 @@
 //! order lines and 20,000 inventory rows with planted breaks, runs the release
 //! `offsheet audit` as a whole process, and in the same run times polars' plain
 //! read of the same CSV. Checks that every planted break is found, and prints
-//! the time ratio and the peak memory against the input size.
+//! the time ratio and the peak memory against the input size. Then times
+//! `offsheet ingest` of the same folder to Parquet, with its own peak memory.
 
 mod data;
 
@@ -146,6 +147,30 @@ fn shift_for_duplicates(planted: Planted) -> Planted {
     out
 }
 
+/// Runs `cmd` to its end; its wall time and its own peak resident memory (KiB),
+/// from `wait4` on that one child.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which also gives its own rusage"
+)]
+fn run_measured(cmd: &mut Command) -> (f64, i64) {
+    let t = Instant::now();
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run offsheet");
+    // SAFETY: wait4 only writes into the status and the struct it is given,
+    // for a child this process started and has not waited for.
+    let peak = unsafe {
+        let mut status = 0;
+        let mut r: libc::rusage = std::mem::zeroed();
+        libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut r);
+        r.ru_maxrss
+    };
+    (t.elapsed().as_secs_f64(), peak)
+}
+
 fn peak_rss_kib_of_children() -> i64 {
     // SAFETY: getrusage only writes into the struct it is given.
     unsafe {
@@ -267,4 +292,23 @@ fn main() {
     for e in extra.iter().take(10) {
         println!("  extra {e:?}");
     }
+    let out = std::env::temp_dir().join("offsheet-bench-ingest");
+    let (mut ingest, mut ingest_peak) = (f64::INFINITY, 0);
+    for _ in 0..3 {
+        let _ = std::fs::remove_dir_all(&out);
+        let (secs, peak) = run_measured(
+            Command::new(&bin)
+                .args(["ingest", "--quiet"])
+                .arg(&dir)
+                .arg("--out")
+                .arg(&out),
+        );
+        ingest = ingest.min(secs);
+        ingest_peak = ingest_peak.max(peak);
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    println!(
+        "offsheet ingest to Parquet (whole process): {ingest:.3} s, peak memory {:.0} MiB",
+        ingest_peak as f64 / 1024.0
+    );
 }
