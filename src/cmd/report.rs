@@ -61,11 +61,12 @@ pub fn run(args: ReportArgs, global: &GlobalArgs) -> miette::Result<Outcome> {
     if let Some(root) = roots.first() {
         leave_out(&mut inventory, root, &args.out);
     }
+    // The report quotes no cell: each sheet's cells go once its rows are parsed.
     let audit = crate::audit::run_on(
         inventory,
         &settings,
         config.as_ref(),
-        crate::audit::Cells::Keep,
+        crate::audit::Cells::Release,
     )?;
     let adoption = adoption(config.as_ref(), settings.as_of, audit.as_of);
     let readiness = Readiness::new(&audit, folder_name(&path), adoption);

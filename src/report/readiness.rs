@@ -146,7 +146,16 @@ impl<'a> Readiness<'a> {
             .inventory
             .errors
             .iter()
-            .map(|e| (e.file().to_string(), e.to_string()))
+            .map(|e| {
+                // The message names the file first; the report shows it apart.
+                let message = e.to_string();
+                let reason = message
+                    .strip_prefix(e.file())
+                    .and_then(|m| m.strip_prefix(": "))
+                    .unwrap_or(&message)
+                    .to_string();
+                (e.file().to_string(), reason)
+            })
             .collect();
         let files = audit.inventory.files.len();
         let sources = audit.canonical.sources.len();
@@ -296,16 +305,25 @@ fn inventory(audit: &Audit) -> Vec<SheetRow> {
     let mut rows = Vec::new();
     for f in &audit.inventory.files {
         for (sheet, t) in f.source.sheets.iter().zip(&f.tables) {
-            let feeds = audit
+            let sources: Vec<_> = audit
                 .canonical
                 .sources
                 .iter()
                 .filter(|s| s.file == f.source.display && s.sheet == sheet.name)
+                .collect();
+            let feeds = sources
+                .iter()
                 .map(|s| (s.entity.name(), s.rows, s.rejected))
                 .collect();
             let (header_row, data_rows, no_table) = match &t.layout {
                 Layout::Table(region) => (
-                    Some(sheet.display_row(region.header_row)),
+                    // A sheet that feeds a table may have had its cells (and
+                    // record lines) released: its source kept the header row.
+                    Some(
+                        sources
+                            .first()
+                            .map_or_else(|| sheet.display_row(region.header_row), |s| s.header_row),
+                    ),
                     Some(region.data_rows.len()),
                     None,
                 ),

@@ -203,6 +203,33 @@ fn the_workbook_lists_every_finding_to_the_cell() {
 }
 
 #[test]
+fn header_rows_are_the_sheets_own_lines_below_titles_and_blank_lines() {
+    // The report releases a sheet's cells once its rows are parsed: the header
+    // line of a table it read must still be the one in the file.
+    let t = TestDir::new();
+    t.write(
+        "stock.csv",
+        "Stock report\n\n\nSKU,Location,On Hand,Allocated\nA-1,MAIN,5,1\nA-2,MAIN,7,2\n",
+    );
+    t.write("products.csv", "note line\n\nproduct_id,weight\nP-1,3\n");
+    let (code, out, err) = report(&t, &["--out", "out"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let inventory = sheet(&t.join("out/readiness.xlsx"), "Inventory");
+    let row = |file: &str| {
+        inventory
+            .iter()
+            .find(|r| r[0] == file)
+            .unwrap_or_else(|| panic!("{file} in Inventory: {inventory:?}"))
+            .clone()
+    };
+    assert_eq!(
+        row("stock.csv")[3..6],
+        ["4", "2", "inventory (2 rows, 0 rejected)"]
+    );
+    assert_eq!(row("products.csv")[3..5], ["3", "1"]);
+}
+
+#[test]
 fn a_second_run_gives_the_same_page_and_never_reads_its_own_output() {
     let t = folder();
     let (code, out, err) = report(&t, &[]);
@@ -332,5 +359,9 @@ fn an_unreadable_file_is_listed_and_exits_2_with_the_report_written() {
     assert!(html.contains(
         "<p class=\"verdict not\">Not ready: 4 errors in 2 of 3 files; 1 file could not be read.</p>"
     ));
-    assert!(html.contains("<li><code>broken.xlsx</code>: "), "{html}");
+    // The reason, once: the file is named by the list item, not again in the text.
+    assert!(
+        html.contains("<li><code>broken.xlsx</code>: cannot read it as xlsx: "),
+        "{html}"
+    );
 }
