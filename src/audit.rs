@@ -138,9 +138,12 @@ fn tables_on(
         None => (plan::auto(&inventory), Vec::new(), Vec::new()),
     };
     clock.lap("map");
-    // A configuration's retired sheets are read again below, cells and all.
-    let release = cells == Cells::Release && config.is_none();
-    let mut canonical = build::build(&mut inventory, &plan, release);
+    // The adoption checks read the raw cells of every shadow sheet and its
+    // system export again (retired sheets, below): those are kept.
+    let release = |file: &str, sheet: Option<&str>| {
+        cells == Cells::Release && !config.is_some_and(|c| adoption_reads(c, file, sheet))
+    };
+    let mut canonical = build::build(&mut inventory, &plan, &release);
     clock.lap("canonical tables");
     canonical.cell_findings.extend(drift);
     canonical.notes.extend(notes);
@@ -150,6 +153,16 @@ fn tables_on(
         canonical,
         configured: config.is_some(),
     })
+}
+
+/// Whether a sheet is one the adoption checks read cell by cell: a shadow sheet
+/// of the configuration, or the system export it is compared with.
+fn adoption_reads(config: &Config, file: &str, sheet: Option<&str>) -> bool {
+    let is = |path: &str, named: Option<&str>| path == file && (named.is_none() || named == sheet);
+    config
+        .shadows
+        .iter()
+        .any(|s| is(&s.path, s.sheet.as_deref()) || is(&s.system, s.system_sheet.as_deref()))
 }
 
 /// Stage timings on stderr when `OFFSHEET_TIMINGS` is set, for finding where a

@@ -112,7 +112,9 @@ pub fn load_inputs(
         Some(config),
         ReadOptions::default(),
         quiet,
-        crate::audit::Cells::Keep,
+        // Only shadow sheets and their system exports are read cell by cell;
+        // those keep their cells (see `audit::adoption_reads`).
+        crate::audit::Cells::Release,
     )?;
     for e in &audit.inventory.errors {
         eprintln!("{:?}", miette::Report::new(e.clone()));

@@ -19,18 +19,28 @@ use super::canonical::{Canonical, Reject, RejectReason, SourceInfo};
 use super::cells::{ParsedColumn, read_cells, read_column};
 use super::feed_findings::{FeedState, fill_down, unmapped_required};
 
-/// Builds every canonical table the plan feeds. With `release`, each sheet's
-/// cells (and the line each record starts on) are dropped as soon as its rows
-/// are parsed, before its frames are made (for output that quotes no cell: it
-/// lowers the peak memory).
-pub fn build(inv: &mut Inventory, plan: &Plan, release: bool) -> Canonical {
+/// Builds every canonical table the plan feeds. A sheet for which `release`
+/// (given its file and sheet name) holds has its cells (and the line each
+/// record starts on) dropped as soon as its rows are parsed, before its frames
+/// are made: for output that quotes none of its cells, it lowers the peak memory.
+pub fn build(
+    inv: &mut Inventory,
+    plan: &Plan,
+    release: &dyn Fn(&str, Option<&str>) -> bool,
+) -> Canonical {
     let mut out = Canonical::default();
     let mut frames: BTreeMap<Entity, Vec<DataFrame>> = BTreeMap::new();
     for (region_no, rp) in plan.regions.iter().enumerate() {
         let used_later = plan.regions[region_no + 1..]
             .iter()
             .any(|r| r.file == rp.file && r.sheet == rp.sheet);
-        let release = release && !used_later;
+        let released = inv.files.get(rp.file).is_some_and(|f| {
+            f.source
+                .sheets
+                .get(rp.sheet)
+                .is_some_and(|s| release(&f.source.display, s.name.as_deref()))
+        });
+        let release = released && !used_later;
         let Some(parsed) = parse_region(inv, rp, region_no as u32, out.sources.len(), release)
         else {
             continue;
