@@ -44,7 +44,7 @@ fn main() {
         let mut inv = read_all(std::slice::from_ref(&folder), ReadOptions::default(), true);
         let p = plan::auto(&inv);
         // Cells kept, as the text report and the ledger need them.
-        let c = build(&mut inv, &p, false);
+        let c = build(&mut inv, &p, &|_, _| false);
         lines = c.tables.values().map(|df| df.height()).max().unwrap_or(0);
         black_box(c.sources.len());
     });
