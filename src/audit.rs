@@ -35,10 +35,15 @@ pub fn run(
     quiet: bool,
     cells: Cells,
 ) -> Result<Audit, ConfigErrors> {
+    run_on(read(paths, config, opts, quiet), settings, config, cells)
+}
+
+/// The files under [`roots`], read and their tables detected.
+fn read(paths: &[PathBuf], config: Option<&Config>, opts: ReadOptions, quiet: bool) -> Inventory {
     let clock = Stopwatch::start();
     let inventory = inventory::read_all(&roots(paths, config), opts, quiet);
     clock.lap("read and detect tables");
-    run_on(inventory, settings, config, cells)
+    inventory
 }
 
 /// Whether the cells read stay in memory once the canonical tables are built.
@@ -118,10 +123,8 @@ pub fn tables(
     quiet: bool,
     cells: Cells,
 ) -> Result<Tables, ConfigErrors> {
-    let clock = Stopwatch::start();
-    let inventory = inventory::read_all(&roots(paths, config), opts, quiet);
-    clock.lap("read and detect tables");
-    tables_on(inventory, config, cells, &clock)
+    let inventory = read(paths, config, opts, quiet);
+    tables_on(inventory, config, cells, &Stopwatch::start())
 }
 
 fn tables_on(
