@@ -52,7 +52,9 @@ pub enum Cells {
     /// Kept: the output quotes cells (the text report's snippets).
     Keep,
     /// Each sheet's cells dropped once its rows are parsed: a lower peak for
-    /// output that quotes no cell (JSON, JUnit, Markdown, tables written).
+    /// output that quotes no cell (JSON, JUnit, Markdown, tables written). A
+    /// configuration's shadow sheets and system exports keep theirs: the
+    /// adoption checks read them cell by cell.
     Release,
 }
 
