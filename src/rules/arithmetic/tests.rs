@@ -385,15 +385,7 @@ fn lines_off_are_found_at_their_position_on_both_sides_of_a_piece_boundary() {
     let totals: Vec<Option<&str>> = (0..n)
         .map(|i| Some(if off.contains(&i) { "3.02" } else { "3.00" }))
         .collect();
-    let lines = table(
-        Entity::OrderLines,
-        vec![
-            ints("quantity", &vec![Some(2); n]),
-            decs("unit_price", &vec![Some("1.50"); n]),
-            decs("discount", &vec![None::<&str>; n]),
-            decs("line_total", &totals),
-        ],
-    );
+    let lines = amounts(&vec![Some(2); n], &vec![Some("1.50"); n], &totals);
     let found = lines_maybe_off(&lines, 10_000).expect("pass runs");
     assert_eq!(found, off.map(|i| i as polars::prelude::IdxSize));
     // Within the tolerance of 0.02, none is off.
@@ -409,17 +401,27 @@ fn amounts_far_beyond_any_real_one_are_skipped_without_overflow() {
     // A quantity and a price whose product does not fit 128 bits: skipped as
     // absurd before anything is multiplied (a debug build would stop on the
     // overflow).
-    let lines = table(
-        Entity::OrderLines,
-        vec![
-            ints("quantity", &[Some(i64::MAX), Some(2)]),
-            decs(
-                "unit_price",
-                &[Some("10000000000000000000000"), Some("1.50")],
-            ),
-            decs("discount", &[None::<&str>, None]),
-            decs("line_total", &[Some("1"), Some("3.10")]),
-        ],
+    let lines = amounts(
+        &[Some(i64::MAX), Some(2)],
+        &[Some("10000000000000000000000"), Some("1.50")],
+        &[Some("1"), Some("3.10")],
     );
     assert_eq!(lines_maybe_off(&lines, 10_000).expect("pass runs"), [1]);
+}
+
+/// Order lines holding only their amounts (no discount), for the one-pass check.
+fn amounts(
+    quantity: &[Option<i64>],
+    unit_price: &[Option<&str>],
+    line_total: &[Option<&str>],
+) -> polars::prelude::DataFrame {
+    table(
+        Entity::OrderLines,
+        vec![
+            ints("quantity", quantity),
+            decs("unit_price", unit_price),
+            decs("discount", &vec![None; quantity.len()]),
+            decs("line_total", line_total),
+        ],
+    )
 }
