@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use crate::model::canonical::{Canonical, Reject};
+use crate::model::canonical::{Canonical, Reject, decimal_column, is_money};
 
 /// A marker file in an output folder: folder walks skip such folders, so an
 /// ingest written inside the audited folder is never read back as a source.
@@ -20,10 +20,13 @@ pub enum TableFormat {
     Xlsx,
 }
 
-/// The frames to write, in output order: every entity a source fed, then rejects.
-pub fn output_frames(c: &Canonical) -> PolarsResult<Vec<(String, DataFrame)>> {
+/// The frames to write, in output order: every entity a source fed, then
+/// rejects. The tables are moved out of `c`: each money column is dropped as
+/// its Decimal form is made, so a large table is not held twice.
+pub fn output_frames(c: &mut Canonical) -> PolarsResult<Vec<(String, DataFrame)>> {
+    let tables = std::mem::take(&mut c.tables);
     let mut out = Vec::new();
-    for (entity, df) in &c.tables {
+    for (entity, df) in tables {
         out.push((entity.name().to_string(), with_provenance(c, df)?));
     }
     out.push(("rejects".to_string(), rejects(c)?));
@@ -50,7 +53,7 @@ fn source_columns(c: &Canonical, ids: impl Iterator<Item = u32>, n: usize) -> [C
     [files, sheets].map(|b| b.finish().into_column())
 }
 
-fn with_provenance(c: &Canonical, df: &DataFrame) -> PolarsResult<DataFrame> {
+fn with_provenance(c: &Canonical, df: DataFrame) -> PolarsResult<DataFrame> {
     let sources = df.column("_source")?;
     // A frame of one source holds it as a constant: so do its provenance columns.
     let [file, sheet] = match sources.as_scalar_column() {
@@ -80,14 +83,18 @@ fn with_provenance(c: &Canonical, df: &DataFrame) -> PolarsResult<DataFrame> {
         sheet,
         df.column("_row")?.clone().with_name("source_row".into()),
     ];
-    for col in df.columns() {
+    let (height, extra) = (df.height(), df.column("_extra")?.clone());
+    for col in df.into_columns() {
         let name = col.name().as_str();
-        if !name.starts_with('_') {
-            cols.push(col.clone());
+        if is_money(name) {
+            // Written as polars' Decimal(38, 6), as SPEC's decimal type says.
+            cols.push(decimal_column(&col)?);
+        } else if !name.starts_with('_') {
+            cols.push(col);
         }
     }
-    cols.push(df.column("_extra")?.clone().with_name("extra".into()));
-    DataFrame::new(df.height(), cols)
+    cols.push(extra.with_name("extra".into()));
+    DataFrame::new(height, cols)
 }
 
 fn rejects(c: &Canonical) -> PolarsResult<DataFrame> {

@@ -14,7 +14,7 @@ use crate::findings::Severity;
 use crate::inventory::Inventory;
 use crate::model::Entity;
 use crate::model::canonical::{Canonical, SourceInfo};
-use crate::rules::emit::format_value;
+use crate::rules::emit::column_value;
 use crate::source::layout::Layout;
 
 use super::{KeyedRecord, ShadowInput, row_fingerprint};
@@ -202,7 +202,7 @@ fn frame_rows(df: &DataFrame, source: u32) -> PolarsResult<Vec<FrameRow>> {
     for i in 0..part.height() {
         let mut values = BTreeMap::new();
         for c in &fields {
-            if let Some(v) = c.get(i).ok().and_then(|v| format_value(&v)) {
+            if let Some(v) = column_value(c, i) {
                 values.insert(c.name().to_string(), v);
             }
         }

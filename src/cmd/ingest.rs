@@ -36,7 +36,7 @@ pub fn run(args: IngestArgs, global: &GlobalArgs) -> miette::Result<Outcome> {
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let config = global.load_config(&path)?;
     // The canonical tables and their rejects; no rule runs.
-    let audit = crate::audit::tables(
+    let mut audit = crate::audit::tables(
         std::slice::from_ref(&path),
         config.as_ref(),
         ReadOptions::default(),
@@ -70,7 +70,7 @@ pub fn run(args: IngestArgs, global: &GlobalArgs) -> miette::Result<Outcome> {
         );
         return Ok(Outcome::Findings);
     }
-    let mut frames = ingest::output_frames(&audit.canonical)
+    let mut frames = ingest::output_frames(&mut audit.canonical)
         .map_err(|e| miette::miette!("cannot build the tables: {e}"))?;
     let written = ingest::write(&args.out, args.format, &mut frames)
         .map_err(|e| miette::miette!(code = "offsheet::ingest::write", "{e}"))?;

@@ -18,7 +18,15 @@ use crate::source::a1;
 /// Scale of every decimal column: six places keep unit prices such as 0.00125
 /// exact; values with more places are rounded half-even and said so.
 pub const DECIMAL_SCALE: usize = 6;
+/// Precision of the decimal columns of the tables written (`ingest`, reports).
 pub const DECIMAL_PRECISION: usize = 38;
+
+/// The canonical tables hold money as Int64 mantissas at [`DECIMAL_SCALE`]:
+/// exact up to ±9.2 trillion units, and half the memory of polars' Decimal
+/// (always 16 bytes a value). Larger amounts are read as out of range. What
+/// shows or writes a money value turns it into a Decimal first
+/// ([`with_decimals`], [`decimal_column`]).
+pub const MONEY: DataType = DataType::Int64;
 
 /// The polars type a canonical field is stored as.
 pub fn dtype(ty: FieldType) -> DataType {
@@ -27,11 +35,53 @@ pub fn dtype(ty: FieldType) -> DataType {
             DataType::String
         }
         FieldType::Int => DataType::Int64,
-        FieldType::Decimal => DataType::Decimal(DECIMAL_PRECISION, DECIMAL_SCALE),
+        FieldType::Decimal => MONEY,
         FieldType::Date => DataType::Date,
         FieldType::DateTime => DataType::Datetime(TimeUnit::Milliseconds, None),
         FieldType::Bool => DataType::Boolean,
     }
+}
+
+/// Whether a canonical column holds money (a decimal field of any entity).
+pub fn is_money(name: &str) -> bool {
+    Entity::ALL.iter().any(|e| {
+        e.fields()
+            .iter()
+            .any(|f| f.name == name && f.ty == FieldType::Decimal)
+    })
+}
+
+/// A column of mantissas at [`DECIMAL_SCALE`] (Int64, or Int128 from
+/// arithmetic on them) as polars' Decimal; any other column as it is.
+pub fn decimal_column(c: &Column) -> PolarsResult<Column> {
+    let mantissas = match c.dtype() {
+        DataType::Int64 => c.cast(&DataType::Int128)?,
+        DataType::Int128 => c.clone(),
+        _ => return Ok(c.clone()),
+    };
+    let ca = mantissas.as_materialized_series().i128()?.clone();
+    // Every Int64 value and every sum of them fits 38 digits.
+    Ok(ca
+        .into_decimal_unchecked(DECIMAL_PRECISION, DECIMAL_SCALE)
+        .into_series()
+        .into_column())
+}
+
+/// The frame with its money columns ([`is_money`]) and the columns named in
+/// `also` turned into polars' Decimal: for showing or writing values.
+pub fn with_decimals(df: &DataFrame, also: &[&str]) -> PolarsResult<DataFrame> {
+    let columns = df
+        .columns()
+        .iter()
+        .map(|c| {
+            if is_money(c.name()) || also.contains(&c.name().as_str()) {
+                decimal_column(c)
+            } else {
+                Ok(c.clone())
+            }
+        })
+        .collect::<PolarsResult<Vec<Column>>>()?;
+    DataFrame::new(df.height(), columns)
 }
 
 /// One sheet region feeding one entity.

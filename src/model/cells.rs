@@ -382,7 +382,7 @@ impl CellReader {
         }
     }
 
-    fn decimal(&self, c: CellRef<'_>) -> Read<i128> {
+    fn decimal(&self, c: CellRef<'_>) -> Read<i64> {
         let parsed = match c {
             CellRef::Empty => return Read::Empty,
             CellRef::Error(e) => return error_read(e),
@@ -398,7 +398,7 @@ impl CellReader {
     }
 
     #[inline]
-    fn decimal_str(&self, t: &str) -> Read<i128> {
+    fn decimal_str(&self, t: &str) -> Read<i64> {
         if let Some(m) = plain_decimal(trimmed(t), self.mark) {
             return self.check_decimal(m);
         }
@@ -408,7 +408,7 @@ impl CellReader {
         self.decimal_parsed(parse_decimal(t, self.mark))
     }
 
-    fn decimal_parsed(&self, parsed: Result<Decimal, parse::ParseFail>) -> Read<i128> {
+    fn decimal_parsed(&self, parsed: Result<Decimal, parse::ParseFail>) -> Read<i64> {
         match parsed {
             Ok(d) => match to_mantissa(d) {
                 Some(m) => self.check_decimal(m),
@@ -419,7 +419,7 @@ impl CellReader {
     }
 
     #[inline]
-    fn check_decimal(&self, m: i128) -> Read<i128> {
+    fn check_decimal(&self, m: i64) -> Read<i64> {
         if m < 0 && self.field == "unit_price" {
             Read::Problem(Category::InvalidValue, "a negative price".into(), Some(m))
         } else {
@@ -531,7 +531,7 @@ fn plain_text(t: &str) -> bool {
 /// (thousands separators, currency, parentheses, more places than the scale),
 /// which the full parser reads.
 #[inline]
-pub fn plain_decimal(t: &str, mark: DecimalMark) -> Option<i128> {
+pub fn plain_decimal(t: &str, mark: DecimalMark) -> Option<i64> {
     let b = t.as_bytes();
     let (negative, digits) = match b.first()? {
         b'-' => (true, &b[1..]),
@@ -573,20 +573,25 @@ pub fn plain_decimal(t: &str, mark: DecimalMark) -> Option<i128> {
     const POW10: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
     let frac = frac * POW10[DECIMAL_SCALE - places as usize];
     let m = if int < 1_000_000_000_000 {
-        // Below 10^12 units the mantissa fits u64: no 128-bit product.
-        i128::from(int * POW10[DECIMAL_SCALE] + frac)
+        // Below 10^12 units the mantissa fits i64: no 128-bit product.
+        (int * POW10[DECIMAL_SCALE] + frac) as i64
     } else {
-        i128::from(int) * i128::from(POW10[DECIMAL_SCALE]) + i128::from(frac)
+        // Beyond i64 (9.2 trillion units) the full parser says out of range.
+        i64::try_from(u128::from(int) * u128::from(POW10[DECIMAL_SCALE]) + u128::from(frac)).ok()?
     };
     Some(if negative { -m } else { m })
 }
 
-/// A decimal at the canonical scale, rounded half-even beyond it.
-pub fn to_mantissa(d: Decimal) -> Option<i128> {
+/// A decimal at the canonical scale, rounded half-even beyond it; `None`
+/// beyond what the tables hold (see [`MONEY`](super::canonical::MONEY)).
+pub fn to_mantissa(d: Decimal) -> Option<i64> {
     let mut r =
         d.round_dp_with_strategy(DECIMAL_SCALE as u32, RoundingStrategy::MidpointNearestEven);
     r.rescale(DECIMAL_SCALE as u32);
-    (r.scale() == DECIMAL_SCALE as u32).then(|| r.mantissa())
+    if r.scale() != DECIMAL_SCALE as u32 {
+        return None;
+    }
+    i64::try_from(r.mantissa()).ok()
 }
 
 pub fn days(d: NaiveDate) -> i32 {

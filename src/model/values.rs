@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use polars::prelude::*;
 
-use super::canonical::{DECIMAL_PRECISION, DECIMAL_SCALE};
+use super::canonical::DECIMAL_SCALE;
 use super::slots::{Runs, Slots};
 use super::texts::Texts;
 
@@ -24,8 +24,10 @@ pub enum Keep<'a> {
 pub enum Values {
     Text(Texts),
     Int(Slots<i64>),
-    /// Mantissas at [`DECIMAL_SCALE`].
-    Decimal(Slots<i128>),
+    /// Mantissas at [`DECIMAL_SCALE`] (see [`MONEY`]).
+    ///
+    /// [`MONEY`]: super::canonical::MONEY
+    Decimal(Slots<i64>),
     /// Days since 1970-01-01.
     Date(Slots<i32>),
     /// Milliseconds since 1970-01-01T00:00.
@@ -186,7 +188,7 @@ impl Values {
                 .and_then(crate::rules::emit::date_from_days)
                 .map(|d| Cow::Owned(d.to_string())),
             Values::Decimal(v) => v.get(i).and_then(|m| {
-                rust_decimal::Decimal::try_from_i128_with_scale(m, DECIMAL_SCALE as u32)
+                rust_decimal::Decimal::try_from_i128_with_scale(i128::from(m), DECIMAL_SCALE as u32)
                     .ok()
                     .map(|d| Cow::Owned(crate::rules::emit::format_decimal(d)))
             }),
@@ -238,12 +240,7 @@ impl Values {
             }
             .into_series(),
             Values::Int(v) => numbers::<Int64Type>(name, v, keep).into_series(),
-            // Every mantissa fits 38 digits: plain text is read below 10^18
-            // units, and rust_decimal's largest value (7.9 × 10^28) at six
-            // places is below 10^35. So the check of every value is skipped.
-            Values::Decimal(v) => numbers::<Int128Type>(name, v, keep)
-                .into_decimal_unchecked(DECIMAL_PRECISION, DECIMAL_SCALE)
-                .into_series(),
+            Values::Decimal(v) => numbers::<Int64Type>(name, v, keep).into_series(),
             Values::Date(v) => numbers::<Int32Type>(name, v, keep)
                 .into_date()
                 .into_series(),

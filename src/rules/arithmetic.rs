@@ -1,16 +1,19 @@
 //! Totals that do not add up: a line's total against quantity × unit price −
 //! discount, and an order's total against its lines, tax and shipping.
 //!
-//! Money is compared exactly: polars' Decimal(38, 6) arithmetic (an Int64
-//! quantity times a decimal price stays at scale 6, sums too), and the
-//! tolerance test on the Int128 mantissas, never through floats.
+//! Money is compared exactly, never through floats. The tables hold Int64
+//! mantissas at scale 6 ([`MONEY`]): an Int64 quantity times a price mantissa
+//! is the line's mantissa at scale 6, and sums are taken in Int128. The few
+//! lines a pass finds off are checked again in polars' Decimal(38, 6).
+//!
+//! [`MONEY`]: crate::model::canonical::MONEY
 
 use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::findings::{Category, Finding, Severity};
 use crate::model::Entity;
-use crate::model::canonical::DECIMAL_SCALE;
+use crate::model::canonical::{DECIMAL_SCALE, with_decimals};
 
 use super::emit::{self, Draft};
 use super::keys::key_text;
@@ -44,8 +47,8 @@ pub const ORDER_TOTAL: Rule = Rule {
 
 /// Values this large (a trillion) are no real amounts or quantities (a
 /// billion); rows holding them are skipped so that exact arithmetic stays
-/// within polars' 38 decimal digits instead of failing the rule.
-const MONEY_LIMIT: i128 = 1_000_000_000_000 * 1_000_000;
+/// within 128 bits and polars' 38 decimal digits instead of failing the rule.
+const MONEY_LIMIT: i64 = 1_000_000_000_000 * 1_000_000;
 const QUANTITY_LIMIT: i64 = 1_000_000_000;
 
 /// Whether a decimal column's value is null or within [`MONEY_LIMIT`].
@@ -69,9 +72,17 @@ fn line_fits() -> Expr {
         )
 }
 
-/// quantity × unit_price − coalesce(discount, 0), exact at scale 6.
+/// quantity × unit_price − coalesce(discount, 0), exact at scale 6, over
+/// polars' Decimal columns.
 fn computed_line() -> Expr {
     col("quantity") * col("unit_price") - col("discount").fill_null(lit(0))
+}
+
+/// [`computed_line`] over the tables' Int64 mantissas, in Int128 (no product
+/// of values within the limits comes near its range).
+fn computed_mantissa() -> Expr {
+    let wide = |c: &str| col(c).cast(DataType::Int128);
+    wide("quantity") * wide("unit_price") - wide("discount").fill_null(lit(0i128))
 }
 
 /// The tolerance as a mantissa at the decimal columns' scale.
@@ -91,20 +102,15 @@ fn beyond(difference: Expr, tolerance: i128) -> Expr {
 const PIECE: usize = 1 << 16;
 
 /// Positions of the lines whose total is off by more than the tolerance, in
-/// one pass over the columns' values (exact, on the Int128 mantissas; amounts
+/// one pass over the columns' values (exact, on the mantissas in 128 bits; amounts
 /// beyond [`MONEY_LIMIT`] and quantities beyond [`QUANTITY_LIMIT`] are left
 /// out, as [`line_fits`] has it). Polars' Decimal arithmetic makes a 16-byte
 /// column per step over a million lines; this makes none. The few lines found
 /// are then checked again, and reported, with polars expressions.
 fn lines_maybe_off(lines: &DataFrame, tolerance: i128) -> PolarsResult<Vec<IdxSize>> {
     let quantity = lines.column("quantity")?.i64()?.rechunk();
-    let money = |name: &str| -> PolarsResult<Int128Chunked> {
-        Ok(lines
-            .column(name)?
-            .decimal()?
-            .physical()
-            .rechunk()
-            .into_owned())
+    let money = |name: &str| -> PolarsResult<Int64Chunked> {
+        Ok(lines.column(name)?.i64()?.rechunk().into_owned())
     };
     let (price, discount, total) = (
         money("unit_price")?,
@@ -117,7 +123,7 @@ fn lines_maybe_off(lines: &DataFrame, tolerance: i128) -> PolarsResult<Vec<IdxSi
         discount.downcast_as_array(),
         total.downcast_as_array(),
     );
-    let fits = |m: i128| -MONEY_LIMIT < m && m < MONEY_LIMIT;
+    let fits = |m: i64| -MONEY_LIMIT < m && m < MONEY_LIMIT;
     let off = |i: usize| -> bool {
         let (Some(q), Some(p), Some(t)) = (q.get(i), p.get(i), t.get(i)) else {
             return false;
@@ -127,7 +133,7 @@ fn lines_maybe_off(lines: &DataFrame, tolerance: i128) -> PolarsResult<Vec<IdxSi
             return false;
         }
         // Within the limits no product or difference comes near i128's range.
-        let difference = t - (i128::from(q) * p - d);
+        let difference = i128::from(t) - (i128::from(q) * i128::from(p) - i128::from(d));
         difference > tolerance || difference < -tolerance
     };
     let n = lines.height();
@@ -152,6 +158,7 @@ fn check_lines(ctx: &Context<'_>) -> PolarsResult<Vec<Finding>> {
         "_maybe_off".into(),
         lines_maybe_off(lines, tolerance(ctx))?,
     ))?;
+    let maybe_off = with_decimals(&maybe_off, &[])?;
     let flagged = maybe_off
         .lazy()
         .filter(
@@ -283,8 +290,8 @@ fn check_orders(ctx: &Context<'_>) -> PolarsResult<Vec<Finding>> {
         // A line's amount: its total, else quantity × price − discount; null
         // (so the order is skipped) when a value is out of range or missing.
         let amount = when(col("line_total").is_not_null())
-            .then(col("line_total"))
-            .otherwise(computed_line());
+            .then(col("line_total").cast(DataType::Int128))
+            .otherwise(computed_mantissa());
         let sources = lit(Series::new("_sources".into(), line_sources)).implode(false);
         let per_lines = lines
             .clone()
@@ -316,13 +323,18 @@ fn check_orders(ctx: &Context<'_>) -> PolarsResult<Vec<Finding>> {
             .filter(col("_unknown").eq(lit(0)).and(col("_lines_tainted").not()))
             .with_column(
                 (col("_lines_sum")
-                    + col("tax").fill_null(lit(0))
-                    + col("shipping").fill_null(lit(0)))
+                    + col("tax").cast(DataType::Int128).fill_null(lit(0i128))
+                    + col("shipping").cast(DataType::Int128).fill_null(lit(0i128)))
                 .alias("_expected"),
             )
-            .filter(beyond(col("total") - col("_expected"), tolerance(ctx)))
+            .filter(beyond(
+                col("total").cast(DataType::Int128) - col("_expected"),
+                tolerance(ctx),
+            ))
             .with_column(lit(src.id).cast(DataType::UInt32).alias("_source"))
             .collect()?;
+        // Sums are mantissas in Int128: shown as amounts.
+        let flagged = with_decimals(&flagged, &["_expected", "_lines_sum"])?;
         let cols = [
             "total",
             "_expected",

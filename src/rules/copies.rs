@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use crate::findings::{Category, Finding, Location, Severity};
-use crate::model::canonical::SourceInfo;
+use crate::model::canonical::{SourceInfo, is_money};
 use crate::model::{Entity, FieldType};
 
-use super::emit::{Draft, format_value, location};
+use super::emit::{Draft, location, value_at};
 use super::{Context, Rule, RuleDoc};
 
 pub const CONFLICTING_COPY: Rule = Rule {
@@ -269,13 +269,10 @@ fn compare_pair(
         .filter(col("_any"))
         .sort(["_row"], SortMultipleOptions::default())
         .collect()?;
+    // A side's columns are the field's name and a tag ("unit_price__b").
     let text = |name: String, i: usize| -> Option<String> {
-        pairs
-            .column(&name)
-            .ok()?
-            .get(i)
-            .ok()
-            .and_then(|v| format_value(&v))
+        let money = is_money(name.strip_suffix("__b").unwrap_or(&name));
+        value_at(pairs.column(&name).ok()?, i, money)
     };
     let number = |name: &str, i: usize| -> u32 {
         pairs

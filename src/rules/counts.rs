@@ -9,7 +9,7 @@ use crate::findings::{Category, Finding, Location, Severity};
 use crate::model::Entity;
 
 use super::copies::count_key;
-use super::emit::{Draft, format_value, location};
+use super::emit::{Draft, column_value, location};
 use super::{Context, Rule, RuleDoc};
 
 pub const STOCK_MISMATCH: Rule = Rule {
@@ -176,14 +176,8 @@ fn check(ctx: &Context<'_>) -> PolarsResult<Vec<Finding>> {
             SortMultipleOptions::default(),
         )
         .collect()?;
-    let text = |name: &str, i: usize| -> Option<String> {
-        flagged
-            .column(name)
-            .ok()?
-            .get(i)
-            .ok()
-            .and_then(|v| format_value(&v))
-    };
+    let text =
+        |name: &str, i: usize| -> Option<String> { column_value(flagged.column(name).ok()?, i) };
     let int = |name: &str| -> PolarsResult<Int64Chunked> {
         Ok(flagged.column(name)?.cast(&DataType::Int64)?.i64()?.clone())
     };

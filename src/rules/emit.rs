@@ -6,7 +6,7 @@ use polars::prelude::*;
 
 use crate::findings::{Category, Finding, Location, Severity};
 use crate::model::Entity;
-use crate::model::canonical::{row_id, row_id_expr};
+use crate::model::canonical::{DECIMAL_SCALE, is_money, row_id, row_id_expr};
 
 use super::Context;
 
@@ -39,6 +39,28 @@ pub fn format_value(v: &AnyValue<'_>) -> Option<String> {
                 .map(|d| d.naive_utc().format("%Y-%m-%d %H:%M").to_string())
         }
         other => Some(other.str_value().into_owned()),
+    }
+}
+
+/// The value of row `i` of a canonical column as a person reads it
+/// ([`format_value`]); a money column's mantissa as its amount.
+pub fn column_value(c: &Column, i: usize) -> Option<String> {
+    value_at(c, i, is_money(c.name()))
+}
+
+/// Row `i` of a column as [`column_value`] reads it, told whether the column
+/// holds money (a renamed money column).
+pub fn value_at(c: &Column, i: usize, money: bool) -> Option<String> {
+    match c.get(i).ok()? {
+        AnyValue::Int64(m) if money => {
+            let d = rust_decimal::Decimal::try_from_i128_with_scale(
+                i128::from(m),
+                DECIMAL_SCALE as u32,
+            )
+            .ok()?;
+            Some(format_decimal(d))
+        }
+        v => format_value(&v),
     }
 }
 
@@ -78,10 +100,7 @@ pub fn hits(df: &DataFrame, cols: &[&str]) -> PolarsResult<Vec<Hit>> {
         .collect::<PolarsResult<_>>()?;
     let mut out = Vec::with_capacity(df.height());
     for i in 0..df.height() {
-        let values = columns
-            .iter()
-            .map(|c| c.get(i).ok().and_then(|v| format_value(&v)))
-            .collect();
+        let values = columns.iter().map(|c| column_value(c, i)).collect();
         out.push(Hit {
             source: sources.get(i).unwrap_or(0),
             row: rows.get(i).unwrap_or(0),

@@ -6,6 +6,7 @@ use polars::prelude::*;
 
 use crate::findings::{Category, Finding, Severity};
 use crate::model::Entity;
+use crate::model::canonical::{decimal_column, is_money};
 
 use super::emit::{self, Draft};
 use super::{Context, Rule, RuleDoc};
@@ -216,7 +217,12 @@ fn later_occurrences(
     let first = df.take(later.column("_first_pos")?.idx()?)?;
     for column in first.columns() {
         let name = format!("{}_first", column.name());
-        out.with_column(column.clone().with_name(name.into()))?;
+        // Renamed, a money column is no longer known as one: shown as amounts now.
+        let column = match is_money(column.name()) {
+            true => decimal_column(column)?,
+            false => column.clone(),
+        };
+        out.with_column(column.with_name(name.into()))?;
     }
     out.with_column(later.column("_first_row")?.clone())?;
     Ok(out)

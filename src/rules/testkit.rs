@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::model::Entity;
-use crate::model::canonical::{Canonical, DECIMAL_PRECISION, DECIMAL_SCALE, SourceInfo, schema};
+use crate::model::canonical::{Canonical, DECIMAL_SCALE, SourceInfo, schema};
 use crate::settings::Settings;
 
 use super::emit::days_from_date;
@@ -54,23 +54,19 @@ pub fn bools(name: &str, v: &[Option<bool>]) -> Column {
     Column::new(name.into(), v)
 }
 
-/// Decimals from text ("12.50").
+/// Amounts from text ("12.50"), as the tables hold them: Int64 mantissas.
 pub fn decs(name: &str, v: &[Option<&str>]) -> Column {
-    let mantissas: Vec<Option<i128>> = v
+    let mantissas: Vec<Option<i64>> = v
         .iter()
         .map(|s| {
             s.map(|s| {
                 let mut d: rust_decimal::Decimal = s.parse().expect("decimal literal");
                 d.rescale(DECIMAL_SCALE as u32);
-                d.mantissa()
+                i64::try_from(d.mantissa()).expect("amount within Int64")
             })
         })
         .collect();
-    Int128Chunked::from_iter_options(name.into(), mantissas.into_iter())
-        .into_decimal(DECIMAL_PRECISION, DECIMAL_SCALE)
-        .expect("decimal column")
-        .into_series()
-        .into_column()
+    Column::new(name.into(), mantissas)
 }
 
 /// Dates from ISO text.

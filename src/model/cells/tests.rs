@@ -168,6 +168,58 @@ fn plain_decimals_match_the_full_parser() {
     }
 }
 
+#[test]
+fn amounts_beyond_what_the_tables_hold_are_out_of_range_at_their_cell() {
+    // The largest amount an Int64 mantissa at six places holds, one
+    // millionth more, ten trillion, and the same beyond in a number cell.
+    let s = sheet(&[
+        (1, 0, CellRef::Text("9223372036854.775807")),
+        (2, 0, CellRef::Text("9223372036854.775808")),
+        (3, 0, CellRef::Text("-10,000,000,000,000.00")),
+        (4, 0, CellRef::Number(1e16)),
+        (5, 0, CellRef::Text("12.50")),
+    ]);
+    let p = read_column(&s, 0, &[1, 2, 3, 4, 5], field(Entity::Invoices, "amount"));
+    assert_eq!(
+        p.values,
+        Values::Decimal(Slots::from(vec![
+            Some(i64::MAX),
+            None,
+            None,
+            None,
+            Some(12_500_000)
+        ]))
+    );
+    let problems: Vec<_> = p
+        .problems
+        .iter()
+        .map(|p| (p.index, p.category, p.raw.as_str(), p.reason.as_str()))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (
+                1,
+                Category::InvalidType,
+                "9223372036854.775808",
+                "amount out of range"
+            ),
+            (
+                2,
+                Category::InvalidType,
+                "-10,000,000,000,000.00",
+                "amount out of range"
+            ),
+            (
+                3,
+                Category::InvalidType,
+                "10000000000000000",
+                "amount out of range"
+            ),
+        ]
+    );
+}
+
 proptest::proptest! {
     #[test]
     fn plain_decimals_never_disagree_with_the_full_parser(m in -1_000_000_000_000i64..1_000_000_000_000, scale in 0u32..=6) {
@@ -176,7 +228,8 @@ proptest::proptest! {
         proptest::prop_assert_eq!(plain_decimal(&text, DecimalMark::Point), to_mantissa(d));
     }
 
-    /// Amounts of 10^12 units and more take the 128-bit path; up to 10^17.
+    /// Amounts of 10^12 units and more take the 128-bit path; up to 10^17
+    /// (beyond 9.2 × 10^12 both say out of range).
     #[test]
     fn large_plain_decimals_agree_too(m in -100_000_000_000_000_000i64..100_000_000_000_000_000, scale in 0u32..=6) {
         let d = rust_decimal::Decimal::new(m, scale);

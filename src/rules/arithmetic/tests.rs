@@ -76,7 +76,7 @@ fn line_totals_off_by_more_than_the_tolerance_are_flagged() {
                     "1",
                     "5",
                     "5",
-                    "90000000000000",
+                    "9000000000000",
                 ]
                 .map(Some),
             ),
@@ -163,8 +163,8 @@ fn line_totals_are_compared_exactly_not_through_floats() {
 #[test]
 fn amounts_too_large_for_floats_are_checked_exactly_and_absurd_ones_skipped() {
     // 2 × 10^9 units to a millionth is beyond the floats' exact range, and
-    // checked exactly. 2 × 10^13 units is beyond a trillion: skipped, as no
-    // real order line holds it.
+    // checked exactly. 9 × 10^12 units (near the largest amount the tables
+    // hold) is beyond a trillion: skipped, as no real order line holds it.
     let found = exact_line_totals(table(
         Entity::OrderLines,
         vec![
@@ -175,7 +175,7 @@ fn amounts_too_large_for_floats_are_checked_exactly_and_absurd_ones_skipped() {
             ints("quantity", &[1, 1, 1].map(Some)),
             decs(
                 "unit_price",
-                &["2000000000.000001", "2000000000.000001", "20000000000000"].map(Some),
+                &["2000000000.000001", "2000000000.000001", "9000000000000"].map(Some),
             ),
             decs(
                 "line_total",
@@ -398,12 +398,11 @@ fn lines_off_are_found_at_their_position_on_both_sides_of_a_piece_boundary() {
 
 #[test]
 fn amounts_far_beyond_any_real_one_are_skipped_without_overflow() {
-    // A quantity and a price whose product does not fit 128 bits: skipped as
-    // absurd before anything is multiplied (a debug build would stop on the
-    // overflow).
+    // The largest quantity and price the tables hold: skipped as absurd, and
+    // their product (near 128 bits' range) never overflows a debug build.
     let lines = amounts(
         &[Some(i64::MAX), Some(2)],
-        &[Some("10000000000000000000000"), Some("1.50")],
+        &[Some("9223372036854.775807"), Some("1.50")],
         &[Some("1"), Some("3.10")],
     );
     assert_eq!(lines_maybe_off(&lines, 10_000).expect("pass runs"), [1]);
