@@ -17,9 +17,18 @@ use plain::parse_plain_chunk;
 const PARALLEL_MIN_BYTES: usize = 4 << 20;
 const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
 
+/// What a file's bytes are held in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backing {
+    /// Memory of this process (a file read whole, a test's bytes).
+    Memory,
+    /// A read-only mapping of the file: pages parsed can be handed back.
+    FileMap,
+}
+
 /// Reads CSV bytes into a single sheet (named `None`).
 pub fn read_csv(
-    bytes: &[u8],
+    (bytes, backing): (&[u8], Backing),
     display: &str,
     extension: &str,
     forced: Option<&'static encoding_rs::Encoding>,
@@ -39,11 +48,20 @@ pub fn read_csv(
     let (text, line_ending) = normalise_line_ends(decoded.text);
     let prefer_tab = matches!(extension.to_ascii_lowercase().as_str(), "tsv" | "tab");
     let sniff = sniff(&text, prefer_tab);
-    let parsed = parse(&text, sniff.delimiter, sniff.usual_fields, threads).map_err(|_| {
-        ReadError::TooLarge {
-            file: display.to_string(),
-            reason: "a column holds more than 4 GiB of text".into(),
-        }
+    let behind = match backing {
+        Backing::FileMap => Behind::of(bytes, &text),
+        Backing::Memory => None,
+    };
+    let parsed = parse_in_chunks_of(
+        &text,
+        (sniff.delimiter, sniff.usual_fields),
+        threads,
+        PARALLEL_MIN_BYTES,
+        behind.as_ref(),
+    )
+    .map_err(|_| ReadError::TooLarge {
+        file: display.to_string(),
+        reason: "a column holds more than 4 GiB of text".into(),
     })?;
     let mut sheet = Sheet::new(None, parsed.grid);
     sheet.lines = parsed.lines;
@@ -203,30 +221,82 @@ struct ColumnBuilder {
 pub struct TooLarge;
 
 pub fn parse(text: &str, delimiter: u8, usual: u32, threads: usize) -> Result<Parsed, TooLarge> {
-    parse_in_chunks_of(text, delimiter, usual, threads, PARALLEL_MIN_BYTES)
+    parse_in_chunks_of(text, (delimiter, usual), threads, PARALLEL_MIN_BYTES, None)
 }
 
-/// [`parse`] with the size from which a text is split into chunks.
+/// [`parse`] with the size from which a text is split into chunks, handing
+/// parsed pages back through `behind` when the text is a file mapping.
 fn parse_in_chunks_of(
     text: &str,
-    delimiter: u8,
-    usual: u32,
+    (delimiter, usual): (u8, u32),
     threads: usize,
     min_bytes: usize,
+    behind: Option<&Behind>,
 ) -> Result<Parsed, TooLarge> {
     // Without a quote anywhere, a record is a line and a field is the text
     // between delimiters: split directly, without the quote-aware parser.
     let plain = memchr::memchr(b'"', text.as_bytes()).is_none();
-    parse_with(text, delimiter, usual, threads, min_bytes, plain)
+    parse_with(
+        text,
+        delimiter,
+        usual,
+        threads,
+        min_bytes,
+        plain.then_some(behind),
+    )
 }
 
+/// The pages of a read-only file mapping that hold a text: once a stretch of
+/// the text is parsed into columns its pages are handed back to the kernel.
+/// They stay in the page cache and would read the same again; they just no
+/// longer count in this process's memory, so a large file's text and its
+/// columns are not both resident at the end of the read.
+pub struct Behind {
+    /// Address of the text's first byte.
+    text: usize,
+    /// The mapping's addresses.
+    map: std::ops::Range<usize>,
+}
+
+impl Behind {
+    /// For a text that lies within the mapped `bytes` (not a decoded copy).
+    fn of(bytes: &[u8], text: &str) -> Option<Behind> {
+        let map = bytes.as_ptr_range();
+        let map = map.start as usize..map.end as usize;
+        let start = text.as_ptr() as usize;
+        (map.contains(&start) && start + text.len() <= map.end)
+            .then_some(Behind { text: start, map })
+    }
+
+    /// Hands back the pages wholly within bytes `range` of the text; a page a
+    /// neighbouring chunk also reads is kept.
+    pub(super) fn release(&self, range: std::ops::Range<usize>) {
+        const PAGE: usize = 4096;
+        let from = (self.text + range.start)
+            .max(self.map.start)
+            .next_multiple_of(PAGE);
+        let to = (self.text + range.end).min(self.map.end) / PAGE * PAGE;
+        if from < to {
+            #[cfg(unix)]
+            // SAFETY: the pages lie within a read-only private file mapping
+            // that outlives this call; dropping them only makes a later read
+            // fault them in again from the file, with the same bytes.
+            unsafe {
+                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_DONTNEED);
+            }
+        }
+    }
+}
+
+/// Splits `text` into chunks parsed side by side; `plain` (no quote in the
+/// text) holds the pages to hand back, if any.
 fn parse_with(
     text: &str,
     delimiter: u8,
     usual: u32,
     threads: usize,
     min_bytes: usize,
-    plain: bool,
+    plain: Option<Option<&Behind>>,
 ) -> Result<Parsed, TooLarge> {
     let bytes = text.as_bytes();
     let min_bytes = min_bytes.max(2);
@@ -238,11 +308,11 @@ fn parse_with(
     let seams = seams(bytes, n);
     let sizes = sizes(text, delimiter);
     let sizes = &sizes;
-    let mut chunks: Vec<Result<Chunk, TooLarge>> = if plain {
+    let mut chunks: Vec<Result<Chunk, TooLarge>> = if let Some(behind) = plain {
         // Seams fall after a line end, and a line end always ends a record.
         seams
             .par_windows(2)
-            .map(|w| parse_plain_chunk(bytes, w[0], w[1], delimiter, usual, sizes))
+            .map(|w| parse_plain_chunk(bytes, w[0]..w[1], (delimiter, usual), sizes, behind))
             .collect()
     } else if seams.len() <= 2 {
         vec![parse_chunk(bytes, 0, None, delimiter, usual, sizes)]

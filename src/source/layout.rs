@@ -309,7 +309,14 @@ mod tests {
     #[test]
     fn columns_with_a_value_in_every_row_are_known() {
         let text = b"Order,Line,SKU,Note\nSO-1,1,A,\nSO-1,2,B,gift\nSO-2,1,,\n";
-        let (sheet, _) = crate::source::csv::read_csv(text, "t.csv", "csv", None, 1).unwrap();
+        let (sheet, _) = crate::source::csv::read_csv(
+            (text, crate::source::csv::Backing::Memory),
+            "t.csv",
+            "csv",
+            None,
+            1,
+        )
+        .unwrap();
         let Layout::Table(region) = detect(&sheet) else {
             panic!("no table");
         };
@@ -331,8 +338,14 @@ mod tests {
             }
         }
         text.push_str("SO-x,1,\n");
-        let (sheet, _) =
-            crate::source::csv::read_csv(text.as_bytes(), "t.csv", "csv", None, 4).unwrap();
+        let (sheet, _) = crate::source::csv::read_csv(
+            (text.as_bytes(), crate::source::csv::Backing::Memory),
+            "t.csv",
+            "csv",
+            None,
+            4,
+        )
+        .unwrap();
         let (blank, label, full) = row_flags(&sheet.grid, 0);
         assert_eq!(blank.len(), sheet.grid.rows());
         let blanks: Vec<usize> = (0..blank.len()).filter(|&r| blank[r]).collect();

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use encoding_rs::Encoding;
 
-use super::csv::read_csv;
+use super::csv::{Backing, read_csv};
 use super::workbook::read_workbook;
 use super::{FileKind, ReadError, SourceFile};
 
@@ -49,6 +49,10 @@ pub fn read_file(path: &Path, display: &str, opts: &ReadOptions) -> Result<Sourc
         file: display.into(),
         reason: e.to_string(),
     })?;
+    let backing = match bytes {
+        FileBytes::Mapped(_) => Backing::FileMap,
+        FileBytes::Read(_) => Backing::Memory,
+    };
     let bytes: &[u8] = &bytes;
     let ext = path
         .extension()
@@ -68,14 +72,15 @@ pub fn read_file(path: &Path, display: &str, opts: &ReadOptions) -> Result<Sourc
         });
     }
     let kind = detect_kind(bytes, &ext);
-    guarded(display, || read_bytes(bytes, kind, &ext, display, opts)).map(|(sheets, text)| {
-        SourceFile {
-            path: path.to_path_buf(),
-            display: display.to_string(),
-            kind,
-            sheets,
-            text,
-        }
+    guarded(display, || {
+        read_bytes((bytes, backing), kind, &ext, display, opts)
+    })
+    .map(|(sheets, text)| SourceFile {
+        path: path.to_path_buf(),
+        display: display.to_string(),
+        kind,
+        sheets,
+        text,
     })
 }
 
@@ -116,7 +121,7 @@ impl std::ops::Deref for FileBytes {
 }
 
 fn read_bytes(
-    bytes: &[u8],
+    (bytes, backing): (&[u8], Backing),
     kind: FileKind,
     ext: &str,
     display: &str,
@@ -124,7 +129,8 @@ fn read_bytes(
 ) -> Result<Read, ReadError> {
     match kind {
         FileKind::Csv => {
-            let (sheet, format) = read_csv(bytes, display, ext, opts.encoding, opts.threads)?;
+            let (sheet, format) =
+                read_csv((bytes, backing), display, ext, opts.encoding, opts.threads)?;
             Ok((vec![sheet], Some(format)))
         }
         _ => Ok((read_workbook(bytes, kind, display)?, None)),

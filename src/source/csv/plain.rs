@@ -1,7 +1,10 @@
 //! Splitting CSV text that holds no quote: a record is a line, a field is the
 //! text between delimiters, found 16 bytes at a time.
 
-use super::{Chunk, Sizes, TooLarge};
+use super::{Behind, Chunk, Sizes, TooLarge};
+
+/// Bytes of text parsed between hand-backs of its pages.
+const RELEASE_EVERY: usize = 1 << 20;
 
 /// [`parse_chunk`] for text without quotes, from `start` to exactly `end`:
 /// records are lines (a lone CR ends one too, as the quote-aware parser
@@ -10,13 +13,15 @@ use super::{Chunk, Sizes, TooLarge};
 /// The text is read 64 bytes at a time: a mask of its delimiters and one of
 /// its line ends (comparisons the compiler turns into vector instructions),
 /// then one step per set bit. Plain bytes cost no branch of their own.
+///
+/// With `behind`, the pages of the text read are handed back every
+/// [`RELEASE_EVERY`] bytes, and at the end.
 pub(super) fn parse_plain_chunk(
     bytes: &[u8],
-    start: usize,
-    end: usize,
-    delimiter: u8,
-    usual: u32,
+    std::ops::Range { start, end }: std::ops::Range<usize>,
+    (delimiter, usual): (u8, u32),
     sizes: &Sizes,
+    behind: Option<&Behind>,
 ) -> Result<Chunk, TooLarge> {
     let span = end.saturating_sub(start);
     let rows_guess = (span as f64 / sizes.bytes_per_record.max(1.0) * 1.05) as usize + 16;
@@ -33,8 +38,17 @@ pub(super) fn parse_plain_chunk(
     // The current field starts at `from`; `field` is its index in the record,
     // `None` between records.
     let (mut from, mut field) = (0usize, None::<usize>);
+    // Text before this is parsed and its pages handed back.
+    let mut released = 0usize;
     for (block_no, block) in text.chunks(64).enumerate() {
         let base = block_no * 64;
+        if let Some(b) = behind
+            && base >= released + RELEASE_EVERY
+        {
+            // Every field before `from` is in the columns.
+            b.release(start + released..start + from);
+            released = from;
+        }
         let (delimiters, line_ends) = masks(block, delimiter);
         let mut special = delimiters | line_ends;
         while special != 0 {
@@ -87,6 +101,9 @@ pub(super) fn parse_plain_chunk(
             chunk.end_record(1, usual);
         }
         None => {}
+    }
+    if let Some(b) = behind {
+        b.release(start..end);
     }
     Ok(chunk)
 }

@@ -3,7 +3,7 @@ use crate::source::grid::CellRef;
 use proptest::test_runner::TestCaseError;
 
 fn read(text: &[u8]) -> (Sheet, TextFormat) {
-    read_csv(text, "t.csv", "csv", None, 1).unwrap()
+    read_csv((text, Backing::Memory), "t.csv", "csv", None, 1).unwrap()
 }
 
 fn row(sheet: &Sheet, r: usize) -> Vec<String> {
@@ -75,13 +75,21 @@ fn windows_1252_is_decoded() {
 #[test]
 fn empty_and_binary_files_are_errors() {
     assert_eq!(
-        read_csv(b"", "e.csv", "csv", None, 1).unwrap_err().kind(),
+        read_csv((b"", Backing::Memory), "e.csv", "csv", None, 1)
+            .unwrap_err()
+            .kind(),
         "empty"
     );
     assert_eq!(
-        read_csv(b"\x00\x01\x02\x00", "b.csv", "csv", None, 1)
-            .unwrap_err()
-            .kind(),
+        read_csv(
+            (b"\x00\x01\x02\x00", Backing::Memory),
+            "b.csv",
+            "csv",
+            None,
+            1
+        )
+        .unwrap_err()
+        .kind(),
         "not_a_spreadsheet"
     );
 }
@@ -125,7 +133,7 @@ proptest::proptest! {
     /// has a line number and the line numbers never go down.
     #[test]
     fn any_bytes_read_or_fail_cleanly(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2_000)) {
-        if let Ok((sheet, _)) = read_csv(&bytes, "p.csv", "csv", None, 2) {
+        if let Ok((sheet, _)) = read_csv((&bytes, Backing::Memory), "p.csv", "csv", None, 2) {
             proptest::prop_assert_eq!(sheet.lines.len(), sheet.grid.rows());
             proptest::prop_assert!(sheet.lines.windows(2).all(|w| w[0] <= w[1]));
         }
@@ -138,7 +146,7 @@ proptest::proptest! {
         let text = cells.join(",");
         let one = parse(&text, b',', 3, 1).unwrap();
         // Chunks from 64 bytes, so small texts are split too, seams and all.
-        let many = parse_in_chunks_of(&text, b',', 3, 4, 64).unwrap();
+        let many = parse_in_chunks_of(&text, (b',', 3), 4, 64, None).unwrap();
         proptest::prop_assert_eq!(&one.lines, &many.lines);
         proptest::prop_assert_eq!(&one.ragged, &many.ragged);
         proptest::prop_assert_eq!(one.grid.rows(), many.grid.rows());
@@ -154,8 +162,8 @@ proptest::proptest! {
 fn text_without_quotes_is_split_the_same_way() {
     // Blank lines, CRLF, a lone CR, a short and a long record, no quotes.
     let text = "a,b,c\r\n\r\n1,2,3\n4,5\r6,7,8,9\n\n,,\n";
-    let plain = parse_with(text, b',', 3, 1, 1 << 20, true).unwrap();
-    let quoted = parse_with(text, b',', 3, 1, 1 << 20, false).unwrap();
+    let plain = parse_with(text, b',', 3, 1, 1 << 20, Some(None)).unwrap();
+    let quoted = parse_with(text, b',', 3, 1, 1 << 20, None).unwrap();
     assert_eq!(plain.lines, [1, 3, 4, 4, 6]);
     assert_eq!(plain.lines, quoted.lines);
     assert_eq!(plain.ragged, [(2, 2), (3, 4)]);
@@ -196,8 +204,8 @@ proptest::proptest! {
 /// The direct split of `text` (on `threads` chunks of at least `min_bytes`)
 /// gives the quote-aware parser's cells, line numbers and ragged records.
 fn same_split(text: &str, threads: usize, min_bytes: usize) -> Result<(), TestCaseError> {
-    let quoted = parse_with(text, b',', 3, 1, 1 << 20, false).unwrap();
-    let plain = parse_with(text, b',', 3, threads, min_bytes, true).unwrap();
+    let quoted = parse_with(text, b',', 3, 1, 1 << 20, None).unwrap();
+    let plain = parse_with(text, b',', 3, threads, min_bytes, Some(None)).unwrap();
     proptest::prop_assert_eq!(&quoted.lines, &plain.lines);
     proptest::prop_assert_eq!(&quoted.ragged, &plain.ragged);
     proptest::prop_assert_eq!(quoted.grid.rows(), plain.grid.rows());
@@ -214,4 +222,59 @@ fn same_split(text: &str, threads: usize, min_bytes: usize) -> Result<(), TestCa
         }
     }
     Ok(())
+}
+
+#[test]
+fn a_mapped_file_reads_the_same_with_its_pages_handed_back() {
+    // 5 MiB of records (two chunks), a line longer than a page among them: from a
+    // file mapping on two threads, its pages handed back as it goes, the sheet
+    // is the one parsed from memory, and the mapping still reads the file.
+    let mut text = String::from("Order ID,SKU,Qty,Note\r\n");
+    let mut i = 0;
+    while text.len() < 5 << 20 {
+        let note = if i % 5_000 == 7 {
+            "x".repeat(9_000)
+        } else {
+            format!("n{i}")
+        };
+        text.push_str(&format!("SO-{i},SKU-{:05},{},{note}\r\n", i % 977, i % 7));
+        i += 1;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lines.csv");
+    std::fs::write(&path, &text).unwrap();
+    let file = std::fs::File::open(&path).unwrap();
+    // SAFETY: the file is this test's own and nothing else writes it.
+    let map = unsafe { memmap2::Mmap::map(&file) }.unwrap();
+    let (mapped, _) = read_csv((&map, Backing::FileMap), "lines.csv", "csv", None, 2).unwrap();
+    let (read, _) = read_csv(
+        (text.as_bytes(), Backing::Memory),
+        "lines.csv",
+        "csv",
+        None,
+        2,
+    )
+    .unwrap();
+    assert_eq!(mapped.grid.rows(), i + 1);
+    assert_eq!(mapped.lines, read.lines);
+    for r in [0, 1, 7, 5_007, i / 2, i] {
+        for c in 0..4 {
+            assert_eq!(
+                mapped.grid.get(r, c),
+                read.grid.get(r, c),
+                "row {r} col {c}"
+            );
+        }
+    }
+    assert!(map[..] == *text.as_bytes());
+}
+
+#[test]
+fn only_text_inside_the_mapping_has_pages_to_hand_back() {
+    let bytes = b"a,b\n1,2\n".to_vec();
+    let inside = std::str::from_utf8(&bytes[4..]).unwrap();
+    assert!(Behind::of(&bytes, inside).is_some());
+    // A decoded copy (another encoding, lone CR line ends) lives elsewhere.
+    let copy = String::from("a,b\n1,2\n");
+    assert!(Behind::of(&bytes, &copy).is_none());
 }
