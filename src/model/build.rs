@@ -16,7 +16,7 @@ use crate::source::grid::{Column, trimmed};
 use crate::source::layout::{Layout, TableRegion};
 
 use super::canonical::{Canonical, Reject, RejectReason, SourceInfo};
-use super::cells::{ParsedColumn, read_cells, read_column};
+use super::cells::{ParsedColumn, read_cells_owned, read_column};
 use super::feed_findings::{FeedState, fill_down, unmapped_required};
 
 /// Builds every canonical table the plan feeds. A sheet for which `release`
@@ -314,14 +314,14 @@ fn parse_feed(
         .map(|&r| sheet.display_row(r as usize))
         .collect();
     // Parse every mapped field, a column per task; a column taken out of the
-    // grid is dropped as soon as it is parsed.
+    // grid is dropped part by part as it is parsed.
     let mut owned = owned;
     owned.resize_with(fields.len(), || None);
     let mut parsed: Vec<Option<ParsedColumn>> = fields
         .par_iter()
         .zip(owned.into_par_iter())
         .map(|(f, own)| match own {
-            Some(column) => Some(read_cells(Some(&column), sheet.date1904, &rows, f)),
+            Some(column) => Some(read_cells_owned(column, sheet.date1904, &rows, f)),
             None => feed
                 .column_of(f.name)
                 .map(|c| read_column(sheet, c.col, &rows, f)),

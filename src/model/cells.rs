@@ -15,11 +15,12 @@ use crate::mapping::parse::{
     parse_decimal, parse_int, parse_status,
 };
 use crate::model::{Field, FieldType};
-use crate::source::grid::{Column, trimmed};
+use crate::source::grid::{Column, TextColumn, trimmed};
 use crate::source::{CellRef, Sheet};
 
 use super::canonical::DECIMAL_SCALE;
 
+use super::texts::Texts;
 pub use super::values::Values;
 
 /// A cell that did not give a usable value.
@@ -73,6 +74,8 @@ pub fn read_column(sheet: &Sheet, col: u32, rows: &[u32], field: &Field) -> Pars
     read_cells(sheet.grid.column(col as usize), sheet.date1904, rows, field)
 }
 
+static NO_COLUMN: Column = Column::EMPTY;
+
 /// Reads `field` from the given data rows of a column (`None`: a column the
 /// sheet lacks); `date1904` is the workbook's date system.
 pub fn read_cells(
@@ -81,54 +84,7 @@ pub fn read_cells(
     rows: &[u32],
     field: &Field,
 ) -> ParsedColumn {
-    static NO_COLUMN: Column = Column::EMPTY;
-    let cells = || column.unwrap_or(&NO_COLUMN).cells_at(rows);
-    let texts = || {
-        cells().filter_map(|c| match c {
-            CellRef::Text(t) => Some(t),
-            _ => None,
-        })
-    };
-    let (day_order, mark, decision) = match field.ty {
-        // Only slash and dot dates (d/m/y, m/d/y, d.m.y) need the day order decided.
-        FieldType::Date | FieldType::DateTime
-            if !column.is_some_and(|c| c.may_contain(b'/') || c.may_contain(b'.')) =>
-        {
-            (DayOrder::MonthFirst, DecimalMark::Point, None)
-        }
-        FieldType::Date | FieldType::DateTime => {
-            let d = decide_day_order(texts());
-            // The decision matters only where numeric dates could be read both ways.
-            let matters = texts().any(|t| {
-                matches!(
-                    crate::source::hazards::date_shape(t),
-                    Some("d/m/y" | "d-m-y")
-                )
-            });
-            let note = matters.then(|| format!("{}: {}", field.name, d.evidence));
-            (d.order, DecimalMark::Point, note)
-        }
-        // A column with no comma in any cell reads with a point: skip the vote.
-        FieldType::Int | FieldType::Decimal if !column.is_some_and(|c| c.may_contain(b',')) => {
-            (DayOrder::MonthFirst, DecimalMark::Point, None)
-        }
-        FieldType::Int | FieldType::Decimal => {
-            let d = decide_decimal_mark(texts());
-            let note =
-                (d.mark == DecimalMark::Comma).then(|| format!("{}: {}", field.name, d.evidence));
-            (DayOrder::MonthFirst, d.mark, note)
-        }
-        _ => (DayOrder::MonthFirst, DecimalMark::Point, None),
-    };
-    let reader = CellReader {
-        ty: field.ty,
-        field: field.name,
-        lowest_int: lowest_int(field.name),
-        day_order,
-        mark,
-        date1904,
-        memo: Default::default(),
-    };
+    let (reader, decision) = reader_for(column, date1904, rows, field);
     let mut problems = Vec::new();
     let column = column.unwrap_or(&NO_COLUMN);
     let p = &mut problems;
@@ -185,6 +141,167 @@ pub fn read_cells(
     }
 }
 
+/// [`read_cells`] of a column taken out of its grid. A text column held in
+/// parts (one per chunk its file was split into) has each part dropped as
+/// soon as its cells are read: the column and its values are never both whole
+/// in memory (on 1M order lines, the canonical stage peaked 10 MiB higher).
+pub fn read_cells_owned(
+    column: Column,
+    date1904: bool,
+    rows: &[u32],
+    field: &Field,
+) -> ParsedColumn {
+    let range = match (&column, crate::source::grid::consecutive(rows)) {
+        (Column::Text(t), Some(range)) if t.parts() > 1 => range,
+        _ => return read_cells(Some(&column), date1904, rows, field),
+    };
+    let (reader, decision) = reader_for(Some(&column), date1904, rows, field);
+    let pieces = match column {
+        Column::Text(t) => t.into_pieces(range),
+        other => return read_cells(Some(&other), date1904, rows, field),
+    };
+    let mut problems = Vec::new();
+    let p = &mut problems;
+    let values = match field.ty {
+        FieldType::Text | FieldType::Email | FieldType::Currency | FieldType::Status => {
+            Values::Text(texts_of_pieces(pieces, p, &reader))
+        }
+        FieldType::Int => Values::Int(read_pieces(pieces, p, |t| reader.int_str(t))),
+        FieldType::Decimal => Values::Decimal(read_pieces(pieces, p, |t| reader.decimal_str(t))),
+        FieldType::Date => Values::Date(read_pieces(pieces, p, |t| reader.date_str(t))),
+        FieldType::DateTime => Values::DateTime(read_pieces(pieces, p, |t| reader.datetime_str(t))),
+        FieldType::Bool => Values::Bool(read_pieces(pieces, p, |t| reader.boolean_str(t))),
+    };
+    ParsedColumn {
+        values,
+        problems,
+        decision,
+    }
+}
+
+/// Rows of a column's pieces ([`TextColumn::into_pieces`]), each piece
+/// dropped once read.
+type Pieces = Vec<(TextColumn, std::ops::Range<usize>)>;
+
+/// Every row's value from the pieces in turn, each problem recorded.
+fn read_pieces<T, Out: Default + Extend<Option<T>>>(
+    pieces: Pieces,
+    problems: &mut Vec<Problem>,
+    read: impl Fn(&str) -> Read<T>,
+) -> Out {
+    let mut out = Out::default();
+    let mut base = 0;
+    for (piece, rows) in pieces {
+        let n = rows.len();
+        out.extend(
+            piece
+                .run(rows)
+                .enumerate()
+                .map(|(k, t)| value(read(t), base + k, || t.to_string(), problems)),
+        );
+        base += n;
+    }
+    out
+}
+
+/// [`read_pieces`] for text, whose values borrow from their piece until
+/// they are copied into the column.
+fn texts_of_pieces(pieces: Pieces, problems: &mut Vec<Problem>, reader: &CellReader) -> Texts {
+    let mut out = Texts::with_capacity(pieces.iter().map(|(_, rows)| rows.len()).sum());
+    let mut base = 0;
+    for (piece, rows) in pieces {
+        let n = rows.len();
+        for (k, t) in piece.run(rows).enumerate() {
+            let v = value(reader.text_str(t), base + k, || t.to_string(), problems);
+            out.push(v.as_deref());
+        }
+        base += n;
+    }
+    out
+}
+
+/// A cell's value (`None` when empty or unusable), its problem recorded with
+/// the cell's text as `raw` gives it.
+#[inline]
+fn value<T>(
+    read: Read<T>,
+    index: usize,
+    raw: impl FnOnce() -> String,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    match read {
+        Read::Value(v) => Some(v),
+        Read::Empty => None,
+        Read::Problem(category, reason, kept) => {
+            problems.push(Problem {
+                index,
+                category,
+                raw: raw(),
+                reason,
+            });
+            kept
+        }
+    }
+}
+
+/// How `field` is read from a column: the reader, with the day order and
+/// decimal mark decided from its cells, and that decision said in words.
+fn reader_for(
+    column: Option<&Column>,
+    date1904: bool,
+    rows: &[u32],
+    field: &Field,
+) -> (CellReader, Option<String>) {
+    let cells = || column.unwrap_or(&NO_COLUMN).cells_at(rows);
+    let texts = || {
+        cells().filter_map(|c| match c {
+            CellRef::Text(t) => Some(t),
+            _ => None,
+        })
+    };
+    let (day_order, mark, decision) = match field.ty {
+        // Only slash and dot dates (d/m/y, m/d/y, d.m.y) need the day order decided.
+        FieldType::Date | FieldType::DateTime
+            if !column.is_some_and(|c| c.may_contain(b'/') || c.may_contain(b'.')) =>
+        {
+            (DayOrder::MonthFirst, DecimalMark::Point, None)
+        }
+        FieldType::Date | FieldType::DateTime => {
+            let d = decide_day_order(texts());
+            // The decision matters only where numeric dates could be read both ways.
+            let matters = texts().any(|t| {
+                matches!(
+                    crate::source::hazards::date_shape(t),
+                    Some("d/m/y" | "d-m-y")
+                )
+            });
+            let note = matters.then(|| format!("{}: {}", field.name, d.evidence));
+            (d.order, DecimalMark::Point, note)
+        }
+        // A column with no comma in any cell reads with a point: skip the vote.
+        FieldType::Int | FieldType::Decimal if !column.is_some_and(|c| c.may_contain(b',')) => {
+            (DayOrder::MonthFirst, DecimalMark::Point, None)
+        }
+        FieldType::Int | FieldType::Decimal => {
+            let d = decide_decimal_mark(texts());
+            let note =
+                (d.mark == DecimalMark::Comma).then(|| format!("{}: {}", field.name, d.evidence));
+            (DayOrder::MonthFirst, d.mark, note)
+        }
+        _ => (DayOrder::MonthFirst, DecimalMark::Point, None),
+    };
+    let reader = CellReader {
+        ty: field.ty,
+        field: field.name,
+        lowest_int: lowest_int(field.name),
+        day_order,
+        mark,
+        date1904,
+        memo: Default::default(),
+    };
+    (reader, decision)
+}
+
 /// What one cell gave: a value, nothing, or a problem (and maybe still a value).
 enum Read<T> {
     Value(T),
@@ -219,19 +336,7 @@ fn collect<X: Copy, T, Out: FromIterator<Option<T>>>(
 ) -> Out {
     items
         .enumerate()
-        .map(|(index, x)| match read(x) {
-            Read::Value(v) => Some(v),
-            Read::Empty => None,
-            Read::Problem(category, reason, kept) => {
-                problems.push(Problem {
-                    index,
-                    category,
-                    raw: raw(x),
-                    reason,
-                });
-                kept
-            }
-        })
+        .map(|(index, x)| value(read(x), index, || raw(x), problems))
         .collect()
 }
 

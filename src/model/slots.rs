@@ -165,6 +165,17 @@ impl<T: Copy + Default> FromIterator<Option<T>> for Slots<T> {
     }
 }
 
+impl<T: Copy + Default> Extend<Option<T>> for Slots<T> {
+    fn extend<I: IntoIterator<Item = Option<T>>>(&mut self, iter: I) {
+        let iter = iter.into_iter();
+        self.values.reserve(iter.size_hint().0);
+        self.valid.reserve(iter.size_hint().0);
+        for v in iter {
+            self.push(v);
+        }
+    }
+}
+
 impl<T: Copy + Default> From<Vec<Option<T>>> for Slots<T> {
     fn from(v: Vec<Option<T>>) -> Slots<T> {
         v.into_iter().collect()

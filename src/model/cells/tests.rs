@@ -269,3 +269,50 @@ fn signs_spaces_and_long_numbers_take_the_full_parser() {
         Some(999_999_999_999_999_999)
     );
 }
+
+/// A text column in three parts, as a file read in three chunks gives it.
+fn three_parts(cells: &[&str]) -> crate::source::grid::TextColumn {
+    use crate::source::grid::TextColumn;
+    let mut column = TextColumn::default();
+    for chunk in cells.chunks(cells.len().div_ceil(3)) {
+        let mut part = TextColumn::default();
+        for c in chunk {
+            part.push(c).unwrap();
+        }
+        column.append(part);
+    }
+    column
+}
+
+#[test]
+fn a_column_read_part_by_part_reads_as_the_whole_column() {
+    // Values, empty cells, null markers and problems in every part; rows that
+    // start and end inside parts, and rows past the column's end.
+    let quantities = three_parts(&["1", "2", "x", "", "4", "n/a", "0", "7", "-1", "9"]);
+    let skus = three_parts(&[" A ", "b", "#REF!", "", "n/a", "SKU-1", "c", "d", "e", "f"]);
+    assert_eq!(quantities.parts(), 3);
+    for (column, field) in [
+        (quantities, field(Entity::OrderLines, "quantity")),
+        (skus, field(Entity::OrderLines, "sku")),
+    ] {
+        let column = Column::Text(column);
+        for rows in [0..10u32, 2..9, 5..13, 10..12] {
+            let rows: Vec<u32> = rows.collect();
+            let whole = read_cells(Some(&column), false, &rows, field);
+            let by_parts = read_cells_owned(column.clone(), false, &rows, field);
+            assert_eq!(by_parts, whole, "{} rows {rows:?}", field.name);
+        }
+    }
+    let prices = read_cells_owned(
+        Column::Text(three_parts(&["1.5", "oops", "2", "3", "", "4..5"])),
+        false,
+        &[1, 2, 3, 4, 5],
+        field(Entity::OrderLines, "unit_price"),
+    );
+    let problems: Vec<_> = prices
+        .problems
+        .iter()
+        .map(|p| (p.index, p.raw.as_str()))
+        .collect();
+    assert_eq!(problems, [(0, "oops"), (4, "4..5")]);
+}

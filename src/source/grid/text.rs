@@ -45,6 +45,43 @@ impl TextColumn {
         self.len
     }
 
+    /// Rows `rows` of the column as pieces, one per part they touch, each with
+    /// its rows (from 0 within the piece): a reader that drops each piece once
+    /// read never holds the whole column and its values at once. Rows past
+    /// the column's end come as a last, empty piece (they read as "").
+    pub fn into_pieces(
+        self,
+        rows: std::ops::Range<usize>,
+    ) -> Vec<(TextColumn, std::ops::Range<usize>)> {
+        let past_end = rows.end.saturating_sub(rows.start.max(self.len));
+        let mut out: Vec<(TextColumn, std::ops::Range<usize>)> = self
+            .parts
+            .into_iter()
+            .filter_map(|mut part| {
+                let (first, len) = (part.first_row, part.ends.len());
+                let from = rows.start.max(first);
+                let to = rows.end.min(first + len);
+                (from < to).then(|| {
+                    part.first_row = 0;
+                    let piece = TextColumn {
+                        parts: vec![part],
+                        len,
+                    };
+                    (piece, from - first..to - first)
+                })
+            })
+            .collect();
+        if past_end > 0 {
+            out.push((TextColumn::EMPTY, 0..past_end));
+        }
+        out
+    }
+
+    /// How many parts (chunks of the file it was read in) hold its cells.
+    pub fn parts(&self) -> usize {
+        self.parts.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
