@@ -24,6 +24,7 @@ pub mod ingest;
 pub mod inventory;
 pub mod ledger;
 pub mod mapping;
+pub mod memory;
 pub mod model;
 pub mod progress;
 pub mod report;

@@ -70,6 +70,7 @@ pub fn run(args: IngestArgs, global: &GlobalArgs) -> miette::Result<Outcome> {
         );
         return Ok(Outcome::Findings);
     }
+    crate::memory::for_writing();
     let mut frames = ingest::output_frames(&mut audit.canonical)
         .map_err(|e| miette::miette!("cannot build the tables: {e}"))?;
     let written = ingest::write(&args.out, args.format, &mut frames)
