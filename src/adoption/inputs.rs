@@ -13,8 +13,9 @@ use crate::config::{Config, ShadowConfig};
 use crate::findings::Severity;
 use crate::inventory::Inventory;
 use crate::model::Entity;
+use crate::model::canonical::is_money;
 use crate::model::canonical::{Canonical, SourceInfo};
-use crate::rules::emit::column_value;
+use crate::rules::emit::value_at;
 use crate::source::layout::Layout;
 
 use super::{KeyedRecord, ShadowInput, row_fingerprint};
@@ -193,16 +194,17 @@ fn frame_rows(df: &DataFrame, source: u32) -> PolarsResult<Vec<FrameRow>> {
     let mask = df.column("_source")?.u32()?.equal(source);
     let part = df.filter(&mask)?;
     let rows = part.column("_row")?.u32()?.clone();
-    let fields: Vec<&Column> = part
+    let fields: Vec<(&Column, bool)> = part
         .columns()
         .iter()
         .filter(|c| !c.name().starts_with('_'))
+        .map(|c| (c, is_money(c.name())))
         .collect();
     let mut out = Vec::with_capacity(part.height());
     for i in 0..part.height() {
         let mut values = BTreeMap::new();
-        for c in &fields {
-            if let Some(v) = column_value(c, i) {
+        for &(c, money) in &fields {
+            if let Some(v) = value_at(c, i, money) {
                 values.insert(c.name().to_string(), v);
             }
         }

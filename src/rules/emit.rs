@@ -98,9 +98,14 @@ pub fn hits(df: &DataFrame, cols: &[&str]) -> PolarsResult<Vec<Hit>> {
         .iter()
         .map(|c| df.column(c))
         .collect::<PolarsResult<_>>()?;
+    let money: Vec<bool> = cols.iter().map(|c| is_money(c)).collect();
     let mut out = Vec::with_capacity(df.height());
     for i in 0..df.height() {
-        let values = columns.iter().map(|c| column_value(c, i)).collect();
+        let values = columns
+            .iter()
+            .zip(&money)
+            .map(|(c, &money)| value_at(c, i, money))
+            .collect();
         out.push(Hit {
             source: sources.get(i).unwrap_or(0),
             row: rows.get(i).unwrap_or(0),
