@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use crate::findings::Category;
 use crate::mapping::parse::{
@@ -15,12 +15,9 @@ use crate::mapping::parse::{
     parse_decimal, parse_int, parse_status,
 };
 use crate::model::{Field, FieldType};
-use crate::source::grid::{Column, TextColumn, trimmed};
+use crate::source::grid::{Column, trimmed};
 use crate::source::{CellRef, Sheet};
 
-use super::canonical::DECIMAL_SCALE;
-
-use super::texts::Texts;
 pub use super::values::Values;
 
 /// A cell that did not give a usable value.
@@ -141,109 +138,6 @@ pub fn read_cells(
     }
 }
 
-/// [`read_cells`] of a column taken out of its grid. A text column held in
-/// parts (one per chunk its file was split into) has each part dropped as
-/// soon as its cells are read: the column and its values are never both whole
-/// in memory (on 1M order lines, the canonical stage peaked 10 MiB higher).
-pub fn read_cells_owned(
-    column: Column,
-    date1904: bool,
-    rows: &[u32],
-    field: &Field,
-) -> ParsedColumn {
-    let range = match (&column, crate::source::grid::consecutive(rows)) {
-        (Column::Text(t), Some(range)) if t.parts() > 1 => range,
-        _ => return read_cells(Some(&column), date1904, rows, field),
-    };
-    let (reader, decision) = reader_for(Some(&column), date1904, rows, field);
-    let pieces = match column {
-        Column::Text(t) => t.into_pieces(range),
-        other => return read_cells(Some(&other), date1904, rows, field),
-    };
-    let mut problems = Vec::new();
-    let p = &mut problems;
-    let values = match field.ty {
-        FieldType::Text | FieldType::Email | FieldType::Currency | FieldType::Status => {
-            Values::Text(texts_of_pieces(pieces, p, &reader))
-        }
-        FieldType::Int => Values::Int(read_pieces(pieces, p, |t| reader.int_str(t))),
-        FieldType::Decimal => Values::Decimal(read_pieces(pieces, p, |t| reader.decimal_str(t))),
-        FieldType::Date => Values::Date(read_pieces(pieces, p, |t| reader.date_str(t))),
-        FieldType::DateTime => Values::DateTime(read_pieces(pieces, p, |t| reader.datetime_str(t))),
-        FieldType::Bool => Values::Bool(read_pieces(pieces, p, |t| reader.boolean_str(t))),
-    };
-    ParsedColumn {
-        values,
-        problems,
-        decision,
-    }
-}
-
-/// Rows of a column's pieces ([`TextColumn::into_pieces`]), each piece
-/// dropped once read.
-type Pieces = Vec<(TextColumn, std::ops::Range<usize>)>;
-
-/// Every row's value from the pieces in turn, each problem recorded.
-fn read_pieces<T, Out: Default + Extend<Option<T>>>(
-    pieces: Pieces,
-    problems: &mut Vec<Problem>,
-    read: impl Fn(&str) -> Read<T>,
-) -> Out {
-    let mut out = Out::default();
-    let mut base = 0;
-    for (piece, rows) in pieces {
-        let n = rows.len();
-        out.extend(
-            piece
-                .run(rows)
-                .enumerate()
-                .map(|(k, t)| value(read(t), base + k, || t.to_string(), problems)),
-        );
-        base += n;
-    }
-    out
-}
-
-/// [`read_pieces`] for text, whose values borrow from their piece until
-/// they are copied into the column.
-fn texts_of_pieces(pieces: Pieces, problems: &mut Vec<Problem>, reader: &CellReader) -> Texts {
-    let mut out = Texts::with_capacity(pieces.iter().map(|(_, rows)| rows.len()).sum());
-    let mut base = 0;
-    for (piece, rows) in pieces {
-        let n = rows.len();
-        for (k, t) in piece.run(rows).enumerate() {
-            let v = value(reader.text_str(t), base + k, || t.to_string(), problems);
-            out.push(v.as_deref());
-        }
-        base += n;
-    }
-    out
-}
-
-/// A cell's value (`None` when empty or unusable), its problem recorded with
-/// the cell's text as `raw` gives it.
-#[inline]
-fn value<T>(
-    read: Read<T>,
-    index: usize,
-    raw: impl FnOnce() -> String,
-    problems: &mut Vec<Problem>,
-) -> Option<T> {
-    match read {
-        Read::Value(v) => Some(v),
-        Read::Empty => None,
-        Read::Problem(category, reason, kept) => {
-            problems.push(Problem {
-                index,
-                category,
-                raw: raw(),
-                reason,
-            });
-            kept
-        }
-    }
-}
-
 /// How `field` is read from a column: the reader, with the day order and
 /// decimal mark decided from its cells, and that decision said in words.
 fn reader_for(
@@ -338,6 +232,30 @@ fn collect<X: Copy, T, Out: FromIterator<Option<T>>>(
         .enumerate()
         .map(|(index, x)| value(read(x), index, || raw(x), problems))
         .collect()
+}
+
+/// A cell's value (`None` when empty or unusable), its problem recorded with
+/// the cell's text as `raw` gives it.
+#[inline]
+fn value<T>(
+    read: Read<T>,
+    index: usize,
+    raw: impl FnOnce() -> String,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    match read {
+        Read::Value(v) => Some(v),
+        Read::Empty => None,
+        Read::Problem(category, reason, kept) => {
+            problems.push(Problem {
+                index,
+                category,
+                raw: raw(),
+                reason,
+            });
+            kept
+        }
+    }
 }
 
 struct CellReader {
@@ -605,103 +523,15 @@ impl CellReader {
     }
 }
 
-/// "7", "120": up to 18 digits and nothing else, read without a check per
-/// digit (18 digits cannot overflow an i64). `None` for anything else.
-#[inline]
-fn plain_int(t: &str) -> Option<i64> {
-    let b = t.as_bytes();
-    if b.is_empty() || b.len() > 18 || !b.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    Some(b.iter().fold(0i64, |n, &c| n * 10 + i64::from(c - b'0')))
-}
-
-/// Text read as it is: its first and last bytes are ASCII and not white
-/// space, and the first cannot start a null marker ("n/a", "-", "—") or an
-/// Excel error ("#REF!"). Anything else takes the full path.
-#[inline]
-fn plain_text(t: &str) -> bool {
-    match (t.as_bytes().first(), t.as_bytes().last()) {
-        (Some(&first), Some(&last)) => {
-            first.is_ascii_graphic()
-                && last.is_ascii_graphic()
-                && !matches!(first, b'n' | b'N' | b'#' | b'-')
-        }
-        _ => false,
-    }
-}
-
-/// "123", "-12.5", "0.125": the plain form most cells hold, read straight into a
-/// mantissa at the canonical scale without allocating. `None` for anything else
-/// (thousands separators, currency, parentheses, more places than the scale),
-/// which the full parser reads.
-#[inline]
-pub fn plain_decimal(t: &str, mark: DecimalMark) -> Option<i64> {
-    let b = t.as_bytes();
-    let (negative, digits) = match b.first()? {
-        b'-' => (true, &b[1..]),
-        b'+' => (false, &b[1..]),
-        _ => (false, b),
-    };
-    let point = if mark == DecimalMark::Comma {
-        b','
-    } else {
-        b'.'
-    };
-    // In u64: 18 integer digits at most (longer numbers go to the full parser).
-    let (mut int, mut frac, mut places, mut seen_point, mut any) = (0u64, 0u64, 0u32, false, false);
-    for &c in digits {
-        match c {
-            b'0'..=b'9' if seen_point => {
-                if places as usize == DECIMAL_SCALE {
-                    return None;
-                }
-                frac = frac * 10 + u64::from(c - b'0');
-                places += 1;
-                any = true;
-            }
-            b'0'..=b'9' => {
-                if int >= 100_000_000_000_000_000 {
-                    return None;
-                }
-                int = int * 10 + u64::from(c - b'0');
-                any = true;
-            }
-            c if c == point && !seen_point => seen_point = true,
-            _ => return None,
-        }
-    }
-    if !any {
-        return None;
-    }
-    // frac × 10^(scale − places), from a table rather than a power per cell.
-    const POW10: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
-    let frac = frac * POW10[DECIMAL_SCALE - places as usize];
-    let m = if int < 1_000_000_000_000 {
-        // Below 10^12 units the mantissa fits i64: no 128-bit product.
-        (int * POW10[DECIMAL_SCALE] + frac) as i64
-    } else {
-        // Beyond i64 (9.2 trillion units) the full parser says out of range.
-        i64::try_from(u128::from(int) * u128::from(POW10[DECIMAL_SCALE]) + u128::from(frac)).ok()?
-    };
-    Some(if negative { -m } else { m })
-}
-
-/// A decimal at the canonical scale, rounded half-even beyond it; `None`
-/// beyond what the tables hold (see [`MONEY`](super::canonical::MONEY)).
-pub fn to_mantissa(d: Decimal) -> Option<i64> {
-    let mut r =
-        d.round_dp_with_strategy(DECIMAL_SCALE as u32, RoundingStrategy::MidpointNearestEven);
-    r.rescale(DECIMAL_SCALE as u32);
-    if r.scale() != DECIMAL_SCALE as u32 {
-        return None;
-    }
-    i64::try_from(r.mantissa()).ok()
-}
-
 pub fn days(d: NaiveDate) -> i32 {
     crate::rules::emit::days_from_date(d)
 }
+
+mod pieces;
+mod plain;
+
+pub use pieces::read_cells_owned;
+use plain::{plain_decimal, plain_int, plain_text, to_mantissa};
 
 #[cfg(test)]
 mod tests;
