@@ -13,8 +13,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use polars::prelude::*;
-
 const LINES: usize = 1_000_000;
 const SKUS: usize = 20_000;
 
@@ -242,14 +240,7 @@ fn main() {
     let peak_kib = peak_rss_kib_of_children();
     let (ingest, ingest_peak) = time_ingest(&bin, &dir);
     let lines_csv = dir.join("order_lines.csv");
-    let polars = data::best_of(3, || {
-        let df = CsvReadOptions::default()
-            .with_has_header(true)
-            .try_into_reader_with_file_path(Some(lines_csv.clone()))
-            .and_then(|r| r.finish())
-            .expect("polars read");
-        std::hint::black_box(df.height());
-    });
+    let polars = data::polars_read(&lines_csv, 3);
     let json: serde_json::Value = serde_json::from_slice(&out).expect("audit JSON");
     let found: Planted = json["findings"]
         .as_array()

@@ -156,6 +156,20 @@ pub fn best_of(runs: usize, mut f: impl FnMut()) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// The baseline every bench compares with: polars' plain read of a CSV file
+/// (header row, types inferred), best time of `runs`, in seconds.
+pub fn polars_read(csv: &Path, runs: usize) -> f64 {
+    use polars::prelude::*;
+    best_of(runs, || {
+        let df = CsvReadOptions::default()
+            .with_has_header(true)
+            .try_into_reader_with_file_path(Some(csv.to_path_buf()))
+            .and_then(|r| r.finish())
+            .expect("polars read");
+        std::hint::black_box(df.height());
+    })
+}
+
 pub fn size_mib(p: &Path) -> f64 {
     std::fs::metadata(p)
         .map(|m| m.len() as f64 / (1 << 20) as f64)

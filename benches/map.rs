@@ -8,8 +8,6 @@ mod data;
 use std::hint::black_box;
 use std::path::PathBuf;
 
-use polars::prelude::*;
-
 use offsheet::inventory::read_all;
 use offsheet::mapping::plan;
 use offsheet::model::build::build;
@@ -31,14 +29,7 @@ fn main() {
             .or_else(|_| std::fs::copy(&csv, &linked).map(|_| ()))
             .expect("link");
     }
-    let polars = data::best_of(3, || {
-        let df = CsvReadOptions::default()
-            .with_has_header(true)
-            .try_into_reader_with_file_path(Some(csv.clone()))
-            .and_then(|r| r.finish())
-            .expect("polars read");
-        black_box(df.height());
-    });
+    let polars = data::polars_read(&csv, 3);
     let mut lines = 0;
     let mapped = data::best_of(3, || {
         let mut inv = read_all(std::slice::from_ref(&folder), ReadOptions::default(), true);

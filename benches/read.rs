@@ -9,7 +9,6 @@ mod data;
 use std::hint::black_box;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use polars::prelude::*;
 
 use offsheet::inventory::analyse;
 use offsheet::source::{ReadOptions, read_file};
@@ -42,14 +41,7 @@ fn main() {
         data::size_mib(&xlsx)
     );
 
-    let polars_csv = data::best_of(5, || {
-        let df = CsvReadOptions::default()
-            .with_has_header(true)
-            .try_into_reader_with_file_path(Some(csv.clone()))
-            .and_then(|r| r.finish())
-            .expect("polars read");
-        black_box(df.height());
-    });
+    let polars_csv = data::polars_read(&csv, 5);
     let ours_csv = data::best_of(5, || {
         let f = read_file(&csv, "lines.csv", &opts).expect("offsheet read");
         black_box(f.sheets[0].grid.rows());

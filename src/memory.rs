@@ -155,6 +155,13 @@ mod tests {
             let p = Allocator.alloc_zeroed(big);
             assert!(!p.is_null());
             assert_eq!(p as usize % 4096, 0);
+            // The point of it: none of the 2,048 pages is resident yet.
+            let mut resident = vec![0u8; big.size() / 4096];
+            assert_eq!(
+                libc::mincore(p.cast(), big.size(), resident.as_mut_ptr()),
+                0
+            );
+            assert!(resident.iter().all(|&r| r & 1 == 0));
             let bytes = std::slice::from_raw_parts_mut(p, big.size());
             assert!(bytes.iter().all(|&b| b == 0));
             bytes[0] = 7;

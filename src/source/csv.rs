@@ -235,15 +235,11 @@ fn parse_in_chunks_of(
 ) -> Result<Parsed, TooLarge> {
     // Without a quote anywhere, a record is a line and a field is the text
     // between delimiters: split directly, without the quote-aware parser.
-    let plain = memchr::memchr(b'"', text.as_bytes()).is_none();
-    parse_with(
-        text,
-        delimiter,
-        usual,
-        threads,
-        min_bytes,
-        plain.then_some(behind),
-    )
+    let splitter = match memchr::memchr(b'"', text.as_bytes()) {
+        None => Splitter::Plain(behind),
+        Some(_) => Splitter::Quoted,
+    };
+    parse_with(text, delimiter, usual, threads, min_bytes, splitter)
 }
 
 /// The pages of a read-only file mapping that hold a text: once a stretch of
@@ -288,15 +284,24 @@ impl Behind {
     }
 }
 
-/// Splits `text` into chunks parsed side by side; `plain` (no quote in the
-/// text) holds the pages to hand back, if any.
+/// How a text's records are found.
+#[derive(Clone, Copy)]
+enum Splitter<'a> {
+    /// No quote anywhere: lines and delimiters, handing back the pages of a
+    /// file mapping as they are read, if the text is one.
+    Plain(Option<&'a Behind>),
+    /// The quote-aware parser.
+    Quoted,
+}
+
+/// Splits `text` into chunks parsed side by side, with `splitter`.
 fn parse_with(
     text: &str,
     delimiter: u8,
     usual: u32,
     threads: usize,
     min_bytes: usize,
-    plain: Option<Option<&Behind>>,
+    splitter: Splitter<'_>,
 ) -> Result<Parsed, TooLarge> {
     let bytes = text.as_bytes();
     let min_bytes = min_bytes.max(2);
@@ -308,7 +313,7 @@ fn parse_with(
     let seams = seams(bytes, n);
     let sizes = sizes(text, delimiter);
     let sizes = &sizes;
-    let mut chunks: Vec<Result<Chunk, TooLarge>> = if let Some(behind) = plain {
+    let mut chunks: Vec<Result<Chunk, TooLarge>> = if let Splitter::Plain(behind) = splitter {
         // Seams fall after a line end, and a line end always ends a record.
         seams
             .par_windows(2)

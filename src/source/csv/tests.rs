@@ -162,8 +162,8 @@ proptest::proptest! {
 fn text_without_quotes_is_split_the_same_way() {
     // Blank lines, CRLF, a lone CR, a short and a long record, no quotes.
     let text = "a,b,c\r\n\r\n1,2,3\n4,5\r6,7,8,9\n\n,,\n";
-    let plain = parse_with(text, b',', 3, 1, 1 << 20, Some(None)).unwrap();
-    let quoted = parse_with(text, b',', 3, 1, 1 << 20, None).unwrap();
+    let plain = parse_with(text, b',', 3, 1, 1 << 20, Splitter::Plain(None)).unwrap();
+    let quoted = parse_with(text, b',', 3, 1, 1 << 20, Splitter::Quoted).unwrap();
     assert_eq!(plain.lines, [1, 3, 4, 4, 6]);
     assert_eq!(plain.lines, quoted.lines);
     assert_eq!(plain.ragged, [(2, 2), (3, 4)]);
@@ -204,8 +204,8 @@ proptest::proptest! {
 /// The direct split of `text` (on `threads` chunks of at least `min_bytes`)
 /// gives the quote-aware parser's cells, line numbers and ragged records.
 fn same_split(text: &str, threads: usize, min_bytes: usize) -> Result<(), TestCaseError> {
-    let quoted = parse_with(text, b',', 3, 1, 1 << 20, None).unwrap();
-    let plain = parse_with(text, b',', 3, threads, min_bytes, Some(None)).unwrap();
+    let quoted = parse_with(text, b',', 3, 1, 1 << 20, Splitter::Quoted).unwrap();
+    let plain = parse_with(text, b',', 3, threads, min_bytes, Splitter::Plain(None)).unwrap();
     proptest::prop_assert_eq!(&quoted.lines, &plain.lines);
     proptest::prop_assert_eq!(&quoted.ragged, &plain.ragged);
     proptest::prop_assert_eq!(quoted.grid.rows(), plain.grid.rows());
@@ -247,6 +247,12 @@ fn a_mapped_file_reads_the_same_with_its_pages_handed_back() {
     // SAFETY: the file is this test's own and nothing else writes it.
     let map = unsafe { memmap2::Mmap::map(&file) }.unwrap();
     let (mapped, _) = read_csv((&map, Backing::FileMap), "lines.csv", "csv", None, 2).unwrap();
+    // The point of it: once read, the mapping holds almost none of its pages.
+    #[cfg(target_os = "linux")]
+    {
+        let resident = mapping_rss_kib(map.as_ptr() as usize);
+        assert!(resident < 64, "{resident} KiB of 5 MiB still resident");
+    }
     let (read, _) = read_csv(
         (text.as_bytes(), Backing::Memory),
         "lines.csv",
@@ -277,4 +283,16 @@ fn only_text_inside_the_mapping_has_pages_to_hand_back() {
     // A decoded copy (another encoding, lone CR line ends) lives elsewhere.
     let copy = String::from("a,b\n1,2\n");
     assert!(Behind::of(&bytes, &copy).is_none());
+}
+
+/// Resident KiB of the mapping that starts at `start`, from /proc/self/smaps.
+#[cfg(target_os = "linux")]
+fn mapping_rss_kib(start: usize) -> u64 {
+    let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+    let head = format!("{start:x}-");
+    let mut lines = smaps.lines().skip_while(|l| !l.starts_with(&head));
+    lines
+        .find_map(|l| l.strip_prefix("Rss:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
 }
