@@ -53,6 +53,7 @@ pub fn build(
         {
             sheet.grid = Default::default();
             sheet.lines = Vec::new();
+            sheet.row_flags = None;
         }
         for (feed, (info, pending)) in rp.feeds.iter().zip(parsed) {
             let built = pending.finish(feed);

@@ -258,6 +258,7 @@ fn value<T>(
     }
 }
 
+#[derive(Clone)]
 struct CellReader {
     ty: FieldType,
     field: &'static str,

@@ -107,13 +107,15 @@ pub fn frame(
         Scalar::new(DataType::UInt32, AnyValue::UInt32(source)),
         n,
     ));
-    cols.push(Column::new(
-        "_row".into(),
-        keep.iter().map(|&i| display[i]).collect::<Vec<u32>>(),
-    ));
+    // Every row kept, in order (most sheets): the display rows as they are.
+    let identity = keep.len() == display.len() && keep.iter().enumerate().all(|(a, &b)| a == b);
+    let rows: Vec<u32> = match identity {
+        true => display.to_vec(),
+        false => keep.iter().map(|&i| display[i]).collect(),
+    };
+    cols.push(Column::new("_row".into(), rows));
     // Each parsed column is converted from its kept rows and then dropped, the
     // columns side by side on the thread pool.
-    let identity = keep.len() == display.len() && keep.iter().enumerate().all(|(a, &b)| a == b);
     let runs = (!identity).then(|| Runs::of(keep)).flatten();
     let at = match (identity, &runs) {
         (true, _) => Keep::All,

@@ -27,6 +27,29 @@ impl<T: Copy + Default> Slots<T> {
         self.valid.push(v.is_some());
     }
 
+    /// `n` rows without a value, to be filled in place.
+    pub fn empty(n: usize) -> Slots<T> {
+        Slots {
+            values: vec![T::default(); n],
+            valid: vec![false; n],
+        }
+    }
+
+    /// The rows cut into consecutive runs of the given lengths (rows past
+    /// their sum are left out), each run's values and validity flags.
+    pub fn runs_mut(&mut self, lens: &[usize]) -> Vec<(&mut [T], &mut [bool])> {
+        let (mut values, mut valid) = (self.values.as_mut_slice(), self.valid.as_mut_slice());
+        let mut out = Vec::with_capacity(lens.len());
+        for &n in lens {
+            let n = n.min(values.len());
+            let (v, rest_v) = std::mem::take(&mut values).split_at_mut(n);
+            let (f, rest_f) = std::mem::take(&mut valid).split_at_mut(n);
+            out.push((v, f));
+            (values, valid) = (rest_v, rest_f);
+        }
+        out
+    }
+
     pub fn len(&self) -> usize {
         self.values.len()
     }

@@ -64,6 +64,23 @@ impl Texts {
         (self.valid.get(i) == Some(&true)).then(|| self.views.value(i))
     }
 
+    /// Whether `test` holds for the bytes of every value (rows without one are
+    /// not tested). Short values are read straight from their views.
+    pub fn all_values(&self, test: impl Fn(&[u8]) -> bool) -> bool {
+        self.views
+            .views()
+            .iter()
+            .zip(&self.valid)
+            .enumerate()
+            .all(|(i, (view, &valid))| {
+                !valid
+                    || match view.get_inlined_slice() {
+                        Some(bytes) => test(bytes),
+                        None => test(self.views.value(i).as_bytes()),
+                    }
+            })
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
         (0..self.len()).map(|i| self.get(i))
     }

@@ -35,6 +35,16 @@ pub enum Values {
     Bool(Vec<Option<bool>>),
 }
 
+/// Text that is its own key: ASCII with no lower-case letter, and nothing
+/// [`trimmed`](crate::source::grid::trimmed) would take off its ends (for
+/// ASCII text, an ASCII space, tab or line end at either end).
+fn key_form(b: &[u8]) -> bool {
+    let ends_plain = |c: Option<&u8>| !c.is_some_and(u8::is_ascii_whitespace);
+    b.iter().all(|c| c.is_ascii() && !c.is_ascii_lowercase())
+        && ends_plain(b.first())
+        && ends_plain(b.last())
+}
+
 impl Values {
     pub fn is_null(&self, i: usize) -> bool {
         match self {
@@ -169,11 +179,7 @@ impl Values {
     /// ASCII and has no lower-case letter (most SKUs and location codes).
     pub fn in_key_form(&self) -> bool {
         match self {
-            Values::Text(v) => v.iter().flatten().all(|t: &str| {
-                let b = t.as_bytes();
-                crate::source::grid::trimmed(t).len() == b.len()
-                    && b.iter().all(|c| c.is_ascii() && !c.is_ascii_lowercase())
-            }),
+            Values::Text(v) => v.all_values(key_form),
             _ => false,
         }
     }
@@ -254,5 +260,46 @@ impl Values {
             .into_series(),
         };
         Ok(series.into_column())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition the rules' joins rely on: a value is its own key when
+    /// trimming and upper-casing leave it as it is.
+    fn own_key(t: &str) -> bool {
+        crate::source::grid::trimmed(t) == t && t.is_ascii() && t.to_ascii_uppercase() == t
+    }
+
+    #[test]
+    fn key_form_is_text_that_trimming_and_upper_casing_leave_alone() {
+        let long = "SKU-THAT-IS-LONGER-THAN-TWELVE";
+        let cases = [
+            "SKU-1",
+            "sku-1",
+            "SKU-1 ",
+            " SKU-1",
+            "\tA",
+            "A\r",
+            "A\u{0B}",
+            "",
+            "ÄBC",
+            "A B",
+            "MAIN",
+            long,
+            "SKU-THAT-IS-LONGER-THAN-twelve",
+            "SKU-THAT-IS-LONGER-THAN-TWELVE ",
+        ];
+        for t in cases {
+            assert_eq!(key_form(t.as_bytes()), own_key(t), "{t:?}");
+            // The same through a column, inline and out-of-line views alike.
+            let column = Values::Text([Some("A1"), None, Some(t)].into_iter().collect());
+            assert_eq!(column.in_key_form(), own_key(t), "{t:?} in a column");
+        }
+        let mixed = Values::Text([Some(long), Some("b")].into_iter().collect());
+        assert!(!mixed.in_key_form());
+        assert!(!Values::Int(vec![Some(1)].into()).in_key_form());
     }
 }

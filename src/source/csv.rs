@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use super::encoding::{self, Decoded, NotText};
 use super::grid::{Column, Grid, TextColumn};
+use super::layout::{RowFlags, cell_flags};
 use super::{RaggedRow, ReadError, Sheet, TextFormat};
 
 mod plain;
@@ -65,6 +66,7 @@ pub fn read_csv(
     })?;
     let mut sheet = Sheet::new(None, parsed.grid);
     sheet.lines = parsed.lines;
+    sheet.row_flags = Some(parsed.flags);
     sheet.usual_fields = sniff.usual_fields;
     sheet.ragged = parsed
         .ragged
@@ -198,8 +200,11 @@ pub struct Parsed {
     pub lines: Vec<u32>,
     /// Records (grid row, field count) whose count differs from the usual one.
     pub ragged: Vec<(u32, u32)>,
+    /// Blank rows, totals labels and unfilled cells, seen as the fields were split.
+    pub flags: RowFlags,
 }
 
+#[derive(Default)]
 struct Chunk {
     columns: Vec<ColumnBuilder>,
     rows: usize,
@@ -208,12 +213,20 @@ struct Chunk {
     /// Byte offset (in the whole text) of the first record not taken, if the
     /// chunk stopped at its end hint.
     stopped_at: Option<usize>,
+    /// Per record: whether it is blank, and whether a field reads as a totals label.
+    blank: Vec<bool>,
+    label: Vec<bool>,
+    /// The same of the record being read, so far.
+    filled_now: bool,
+    label_now: bool,
 }
 
 #[derive(Default)]
 struct ColumnBuilder {
     buf: Vec<u8>,
     ends: Vec<u32>,
+    /// The last row of the chunk whose cell here is not filled.
+    last_unfilled: Option<u32>,
 }
 
 /// Raised when a column outgrows 4 GiB.
@@ -235,11 +248,22 @@ fn parse_in_chunks_of(
 ) -> Result<Parsed, TooLarge> {
     // Without a quote anywhere, a record is a line and a field is the text
     // between delimiters: split directly, without the quote-aware parser.
-    let splitter = match memchr::memchr(b'"', text.as_bytes()) {
-        None => Splitter::Plain(behind),
-        Some(_) => Splitter::Quoted,
+    let splitter = match has_quote(text.as_bytes()) {
+        false => Splitter::Plain(behind),
+        true => Splitter::Quoted,
     };
     parse_with(text, delimiter, usual, threads, min_bytes, splitter)
+}
+
+/// Whether a quote appears anywhere: a large text is searched in pieces side by side.
+fn has_quote(bytes: &[u8]) -> bool {
+    const PIECE: usize = 4 << 20;
+    match bytes.len() < 2 * PIECE {
+        true => memchr::memchr(b'"', bytes).is_some(),
+        false => bytes
+            .par_chunks(PIECE)
+            .any(|piece| memchr::memchr(b'"', piece).is_some()),
+    }
 }
 
 /// The pages of a read-only file mapping that hold a text: once a stretch of
@@ -428,13 +452,7 @@ fn parse_chunk(
     let mut consumed = start;
     let mut out = vec![0u8; 4096];
     let mut ends = vec![0usize; 64];
-    let mut chunk = Chunk {
-        columns: Vec::new(),
-        rows: 0,
-        lines: Vec::new(),
-        ragged: Vec::new(),
-        stopped_at: None,
-    };
+    let mut chunk = Chunk::default();
     loop {
         let mut at = consumed;
         let (mut outlen, mut endlen) = (0usize, 0usize);
@@ -489,6 +507,8 @@ impl Chunk {
             let mut c = ColumnBuilder {
                 buf: Vec::with_capacity((span as f64 * share * 1.1) as usize + 64),
                 ends: Vec::with_capacity(rows_guess.max(row)),
+                // The rows before hold no cell here.
+                last_unfilled: (row as u32).checked_sub(1),
             };
             c.ends.resize(row, 0);
             c
@@ -510,13 +530,25 @@ impl Chunk {
             self.add_columns(count, size);
         }
         let mut fields = fields;
+        let (mut filled_row, mut label_row) = (false, false);
         for column in self.columns.iter_mut() {
-            if let Some(field) = fields.next() {
-                column.buf.extend_from_slice(field);
+            let (filled, label) = match fields.next() {
+                Some(field) => {
+                    column.buf.extend_from_slice(field);
+                    cell_flags(field)
+                }
+                None => (false, false),
+            };
+            filled_row |= filled;
+            label_row |= label;
+            if !filled {
+                column.last_unfilled = Some(row as u32);
             }
             let end = u32::try_from(column.buf.len()).map_err(|_| TooLarge)?;
             column.ends.push(end);
         }
+        self.blank.push(!filled_row);
+        self.label.push(label_row);
         if count as u32 != usual {
             self.ragged.push((row as u32, count as u32));
         }
@@ -548,6 +580,10 @@ fn merge(mut chunks: Vec<Chunk>) -> Result<Parsed, TooLarge> {
     // The bytes are slices of a &str cut only at ASCII delimiters, quotes and
     // line ends, so they are UTF-8; checked all the same, the column buffers
     // side by side on the pool.
+    let unfilled: Vec<Vec<Option<u32>>> = chunks
+        .iter()
+        .map(|c| c.columns.iter().map(|b| b.last_unfilled).collect())
+        .collect();
     let texts: Vec<Vec<TextColumn>> = chunks
         .iter_mut()
         .map(|c| std::mem::take(&mut c.columns))
@@ -566,8 +602,23 @@ fn merge(mut chunks: Vec<Chunk>) -> Result<Parsed, TooLarge> {
     let mut columns: Vec<TextColumn> = (0..width).map(|_| TextColumn::default()).collect();
     let mut lines = Vec::with_capacity(total_rows);
     let mut ragged = Vec::new();
+    let mut flags = RowFlags {
+        blank: Vec::with_capacity(total_rows),
+        label: Vec::with_capacity(total_rows),
+        last_unfilled: vec![None; width],
+    };
     let mut offset = 0u32;
-    for (chunk, texts) in chunks.into_iter().zip(texts) {
+    for ((chunk, texts), unfilled) in chunks.into_iter().zip(texts).zip(unfilled) {
+        // Per column, the chunk's last unfilled row (a column it lacks: its last row).
+        let mut unfilled = unfilled.into_iter();
+        let lacking = (chunk.rows as u32).checked_sub(1);
+        for last in flags.last_unfilled.iter_mut() {
+            if let Some(r) = unfilled.next().unwrap_or(lacking) {
+                *last = Some(offset + r);
+            }
+        }
+        flags.blank.extend_from_slice(&chunk.blank);
+        flags.label.extend_from_slice(&chunk.label);
         let mut parts = texts.into_iter();
         for column in columns.iter_mut() {
             match parts.next() {
@@ -584,6 +635,7 @@ fn merge(mut chunks: Vec<Chunk>) -> Result<Parsed, TooLarge> {
         grid,
         lines,
         ragged,
+        flags,
     })
 }
 

@@ -41,15 +41,48 @@ pub fn decode<'a>(
     if memchr::memchr(0, head).is_some() {
         return Err(NotText::Binary);
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(Decoded {
+    match utf8(bytes) {
+        Some(text) => Ok(Decoded {
             text: Cow::Borrowed(text),
             encoding: UTF_8,
             bom: false,
             had_errors: false,
         }),
-        Err(_) => Ok(transcode(bytes, WINDOWS_1252, false)),
+        None => Ok(transcode(bytes, WINDOWS_1252, false)),
     }
+}
+
+/// Bytes checked per piece: a large file is checked in pieces side by side.
+const UTF8_PIECE: usize = 4 << 20;
+
+/// `bytes` as text when they are valid UTF-8.
+fn utf8(bytes: &[u8]) -> Option<&str> {
+    use rayon::prelude::*;
+    if bytes.len() < 2 * UTF8_PIECE {
+        return std::str::from_utf8(bytes).ok();
+    }
+    // The first piece starts at 0; each later one on the first byte at or
+    // after its even share that begins a character (not 10xxxxxx), so the
+    // starts never go down.
+    let n = bytes.len() / UTF8_PIECE;
+    let mut starts: Vec<usize> = std::iter::once(0)
+        .chain((1..n).map(|k| {
+            let even = bytes.len() / n * k;
+            (even..bytes.len())
+                .find(|&i| bytes[i] & 0xC0 != 0x80)
+                .unwrap_or(bytes.len())
+        }))
+        .collect();
+    starts.push(bytes.len());
+    let valid = starts.par_windows(2).all(|w| {
+        bytes
+            .get(w[0]..w[1])
+            .is_some_and(|piece| std::str::from_utf8(piece).is_ok())
+    });
+    // SAFETY: the pieces cover `bytes` end to end (each starts where the one
+    // before ends), and each is valid UTF-8: a sequence of whole characters.
+    // Whole characters one after another are valid UTF-8.
+    valid.then(|| unsafe { std::str::from_utf8_unchecked(bytes) })
 }
 
 fn transcode<'a>(bytes: &'a [u8], enc: &'static Encoding, bom: bool) -> Decoded<'a> {
@@ -88,6 +121,26 @@ pub fn for_label(label: &str) -> Option<&'static Encoding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_text_is_checked_in_pieces_as_one() {
+        // Two-, three- and four-byte characters across every piece boundary.
+        let line = "SKU-1,Café,€12,𝄞 note\n";
+        let text = line.repeat(3 * UTF8_PIECE / line.len());
+        assert_eq!(utf8(text.as_bytes()), Some(text.as_str()));
+        // One bad byte anywhere (first, inside a piece, last) is found.
+        for at in [0, UTF8_PIECE + 7, text.len() - 1] {
+            let mut bad = text.clone().into_bytes();
+            bad[at] = 0xFF;
+            assert_eq!(utf8(&bad), None, "0xFF at {at}");
+        }
+        // A character cut by the end of the text, and a text that starts inside one.
+        let mut cut = text.clone().into_bytes();
+        cut.extend_from_slice(&"€".as_bytes()[..2]);
+        assert_eq!(utf8(&cut), None);
+        let inside = &text.as_bytes()[line.find('€').unwrap_or(0) + 1..];
+        assert_eq!(utf8(inside), None);
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {

@@ -8,6 +8,7 @@ use super::{Merge, Sheet};
 
 mod rows;
 use rows::classify_rows;
+pub use rows::{RowFlags, cell_flags};
 
 /// How many rows from the top are searched for the header.
 const HEADER_SEARCH_ROWS: usize = 50;
@@ -303,7 +304,7 @@ pub fn fill_merged(sheet: &mut Sheet, region: &mut TableRegion) {
 
 #[cfg(test)]
 mod tests {
-    use super::rows::{is_totals_label, row_flags};
+    use super::rows::{cell_flags, is_totals_label, row_flags};
     use super::*;
 
     #[test]
@@ -346,7 +347,7 @@ mod tests {
             4,
         )
         .unwrap();
-        let (blank, label, full) = row_flags(&sheet.grid, 0);
+        let (blank, label, full) = row_flags(&sheet, 0);
         assert_eq!(blank.len(), sheet.grid.rows());
         let blanks: Vec<usize> = (0..blank.len()).filter(|&r| blank[r]).collect();
         let labels: Vec<usize> = (0..label.len()).filter(|&r| label[r]).collect();
@@ -360,6 +361,62 @@ mod tests {
         assert_eq!(region.totals_rows, [69_999]);
         assert_eq!(region.blank_rows, [65_535]);
         assert_eq!(region.data_rows.len(), 70_000 - 2);
+        // The reader's flags and a look at every cell agree, range by range.
+        let mut bare = sheet.clone();
+        bare.row_flags = None;
+        assert_eq!(row_flags(&bare, 0), (blank, label, full));
+    }
+
+    proptest::proptest! {
+        /// Flags the CSV reader worked out as it split the records are the
+        /// ones a look at every cell of the grid gives, below any header row.
+        #[test]
+        fn flags_from_the_reader_equal_flags_from_the_cells(
+            cells in proptest::collection::vec(
+                proptest::sample::select(vec!["", " ", "\u{a0}", "x", "SO-1", "Total", " total: ", "Summe", "12", "\"a\"", "\n", "\n\n"]),
+                1..120,
+            ),
+            header_row in 0usize..3,
+        ) {
+            let text = cells.join(",");
+            let Ok((sheet, _)) = crate::source::csv::read_csv(
+                (text.as_bytes(), crate::source::csv::Backing::Memory),
+                "t.csv",
+                "csv",
+                None,
+                1,
+            ) else {
+                return Ok(());
+            };
+            proptest::prop_assert!(sheet.row_flags.is_some());
+            let mut bare = sheet.clone();
+            bare.row_flags = None;
+            proptest::prop_assert_eq!(row_flags(&sheet, header_row), row_flags(&bare, header_row));
+        }
+    }
+
+    #[test]
+    fn a_cell_is_filled_unless_blank_and_a_label_only_when_filled() {
+        use crate::source::grid::trimmed;
+        let cases = [
+            ("", false, false),
+            ("   ", false, false),
+            ("\u{a0}\t", false, false),
+            ("12.50", true, false),
+            ("SKU-1", true, false),
+            ("SUM", true, true),
+            ("Summary", true, false),
+            (" Total: ", true, true),
+            ("\u{a0}Grand total", true, true),
+            ("Total général", true, true),
+            ("#REF!", true, false),
+        ];
+        for (text, filled, label) in cases {
+            assert_eq!(cell_flags(text.as_bytes()), (filled, label), "{text:?}");
+            // The same as trimming the cell and reading it as a label.
+            let by_text = !trimmed(text).is_empty();
+            assert_eq!((filled, label), (by_text, by_text && is_totals_label(text)));
+        }
     }
 
     #[test]

@@ -153,6 +153,10 @@ pub struct Sheet {
     /// The workbook counts dates from 1904: plain numbers in a date column are
     /// 1904 serials (date cells are already shifted to the 1900 system).
     pub date1904: bool,
+    /// A CSV sheet's row flags, worked out as its records were split (see
+    /// [`layout::RowFlags`]); `None` for workbooks, which are looked at cell
+    /// by cell.
+    pub row_flags: Option<layout::RowFlags>,
 }
 
 impl Sheet {
@@ -170,6 +174,7 @@ impl Sheet {
             usual_fields: 0,
             unchecked: Vec::new(),
             date1904: false,
+            row_flags: None,
         }
     }
 

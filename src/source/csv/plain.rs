@@ -2,6 +2,7 @@
 //! text between delimiters, found 16 bytes at a time.
 
 use super::{Behind, Chunk, Sizes, TooLarge};
+use crate::source::layout::cell_flags;
 
 /// Bytes of text parsed between hand-backs of its pages.
 const RELEASE_EVERY: usize = 1 << 20;
@@ -27,11 +28,11 @@ pub(super) fn parse_plain_chunk(
     let rows_guess = (span as f64 / sizes.bytes_per_record.max(1.0) * 1.05) as usize + 16;
     let alloc = (span, rows_guess, sizes);
     let mut chunk = Chunk {
-        columns: Vec::new(),
-        rows: 0,
         lines: Vec::with_capacity(rows_guess),
-        ragged: Vec::new(),
+        blank: Vec::with_capacity(rows_guess),
+        label: Vec::with_capacity(rows_guess),
         stopped_at: (end < bytes.len()).then_some(end),
+        ..Chunk::default()
     };
     let text = bytes.get(start..end).unwrap_or_default();
     let mut line = 1 + memchr::memchr_iter(b'\n', &bytes[..start.min(bytes.len())]).count() as u32;
@@ -169,7 +170,7 @@ impl Chunk {
     /// Appends field `k` of the record being read (row [`Chunk::rows`]),
     /// adding a column, empty in the rows before, when the record is wider
     /// than any before it. `alloc` is as in [`Chunk::push_record`].
-    #[inline]
+    #[inline(always)]
     fn push_field(
         &mut self,
         k: usize,
@@ -182,6 +183,12 @@ impl Chunk {
         let Some(column) = self.columns.get_mut(k) else {
             return Err(TooLarge);
         };
+        let (filled, label) = cell_flags(value);
+        self.filled_now |= filled;
+        self.label_now |= label;
+        if !filled {
+            column.last_unfilled = Some(self.rows as u32);
+        }
         column.buf.extend_from_slice(value);
         let end = u32::try_from(column.buf.len()).map_err(|_| TooLarge)?;
         column.ends.push(end);
@@ -191,11 +198,15 @@ impl Chunk {
     /// Ends the record being read, which had `count` fields: the columns past
     /// them get an empty cell.
     fn end_record(&mut self, count: usize, usual: u32) {
+        let row = self.rows as u32;
         for column in self.columns.iter_mut().skip(count) {
             // The text did not grow: its length was checked with its last cell.
             let end = column.ends.last().copied().unwrap_or(0);
             column.ends.push(end);
+            column.last_unfilled = Some(row);
         }
+        self.blank.push(!std::mem::take(&mut self.filled_now));
+        self.label.push(std::mem::take(&mut self.label_now));
         if count as u32 != usual {
             self.ragged.push((self.rows as u32, count as u32));
         }

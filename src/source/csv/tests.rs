@@ -15,6 +15,55 @@ fn row(sheet: &Sheet, r: usize) -> Vec<String> {
         .collect()
 }
 
+/// Row flags worked out cell by cell from a parsed grid: what the reader
+/// must have found as it split the records.
+fn flags_of(grid: &Grid) -> RowFlags {
+    let mut flags = RowFlags {
+        blank: vec![true; grid.rows()],
+        label: vec![false; grid.rows()],
+        last_unfilled: vec![None; grid.cols()],
+    };
+    for r in 0..grid.rows() {
+        for c in 0..grid.cols() {
+            let text = match grid.get(r, c) {
+                CellRef::Text(t) => t,
+                _ => "",
+            };
+            let (filled, label) = cell_flags(text.as_bytes());
+            if filled {
+                flags.blank[r] = false;
+            } else {
+                flags.last_unfilled[c] = Some(r as u32);
+            }
+            flags.label[r] |= label;
+        }
+    }
+    flags
+}
+
+#[test]
+fn row_flags_are_found_as_records_are_split() {
+    // A blank record, a record of spaces, a totals row, a short record and a
+    // wider one, in quoted and plain text, on one chunk and on several.
+    let plain = "Order,Qty,Note\nSO-1,1,\n,,\n ,\u{a0}, \nTotal:,2,\nSO-2\nSO-3,1,n,extra\n";
+    let quoted = plain.replace("SO-1", "\"SO-1\"");
+    for text in [plain, quoted.as_str()] {
+        for (threads, min_bytes) in [(1, 1 << 20), (4, 16)] {
+            let parsed = parse_in_chunks_of(text, (b',', 3), threads, min_bytes, None).unwrap();
+            let flags = &parsed.flags;
+            assert_eq!(flags.blank, [false, false, true, true, false, false, false]);
+            assert_eq!(
+                flags.label,
+                [false, false, false, false, true, false, false]
+            );
+            // Qty is empty in rows 2, 3 and 5; Note everywhere but rows 0 and 6;
+            // the extra column in every row but the last.
+            assert_eq!(flags.last_unfilled, [Some(3), Some(5), Some(5), Some(5)]);
+            assert_eq!(flags, &flags_of(&parsed.grid), "{threads} threads");
+        }
+    }
+}
+
 #[test]
 fn sniffs_each_delimiter() {
     for (text, d) in [
@@ -147,6 +196,8 @@ proptest::proptest! {
         let one = parse(&text, b',', 3, 1).unwrap();
         // Chunks from 64 bytes, so small texts are split too, seams and all.
         let many = parse_in_chunks_of(&text, (b',', 3), 4, 64, None).unwrap();
+        proptest::prop_assert_eq!(&one.flags, &flags_of(&one.grid));
+        proptest::prop_assert_eq!(&many.flags, &flags_of(&many.grid));
         proptest::prop_assert_eq!(&one.lines, &many.lines);
         proptest::prop_assert_eq!(&one.ragged, &many.ragged);
         proptest::prop_assert_eq!(one.grid.rows(), many.grid.rows());
@@ -208,6 +259,8 @@ fn same_split(text: &str, threads: usize, min_bytes: usize) -> Result<(), TestCa
     let plain = parse_with(text, b',', 3, threads, min_bytes, Splitter::Plain(None)).unwrap();
     proptest::prop_assert_eq!(&quoted.lines, &plain.lines);
     proptest::prop_assert_eq!(&quoted.ragged, &plain.ragged);
+    proptest::prop_assert_eq!(&plain.flags, &flags_of(&plain.grid));
+    proptest::prop_assert_eq!(&quoted.flags, &plain.flags);
     proptest::prop_assert_eq!(quoted.grid.rows(), plain.grid.rows());
     proptest::prop_assert_eq!(quoted.grid.cols(), plain.grid.cols());
     for r in 0..quoted.grid.rows() {
@@ -295,4 +348,15 @@ fn mapping_rss_kib(start: usize) -> u64 {
         .find_map(|l| l.strip_prefix("Rss:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap()
+}
+
+#[test]
+fn a_quote_is_found_anywhere_in_a_large_text() {
+    let mut bytes = vec![b'a'; 9 << 20];
+    assert!(!has_quote(&bytes));
+    for at in [0, 4 << 20, bytes.len() - 1] {
+        bytes[at] = b'"';
+        assert!(has_quote(&bytes), "quote at {at}");
+        bytes[at] = b'a';
+    }
 }

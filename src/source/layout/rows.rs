@@ -10,9 +10,15 @@ use crate::source::grid::{CellRef, Column, Grid, trimmed};
 /// Words that label a totals row.
 #[inline]
 pub(super) fn is_totals_label(t: &str) -> bool {
-    // Every label starts with one of these letters (after any white space):
-    // most cells stop here, without a call.
-    match t.as_bytes() {
+    may_label(t.as_bytes()) && totals_label(t)
+}
+
+/// Whether text starting with these bytes may be a totals label: most cells
+/// are ruled out here, without a call.
+#[inline(always)]
+fn may_label(b: &[u8]) -> bool {
+    match b {
+        // Every label starts with one of these letters (after any white space).
         [a, ..] if a.is_ascii_alphanumeric() && !b"tTsSgGzZoO".contains(a) => false,
         // The three first letters of every label ("SKU-1", "SO-1" stop here).
         [a, b, c, ..] if a.is_ascii_alphabetic() => {
@@ -25,10 +31,43 @@ pub(super) fn is_totals_label(t: &str) -> bool {
                     | [b'z', b'w', b'i']
                     | [b's', b'o', b'u']
                     | [b'o', b'v', b'e']
-            ) && totals_label(t)
+            )
         }
-        _ => totals_label(t),
+        _ => true,
     }
+}
+
+/// What a cell of text says about its row: whether it is filled (not empty
+/// or white space), and whether it reads as a totals label. The bytes are a
+/// cell's text; the CSV reader asks this of every field as it splits them.
+#[inline(always)]
+pub fn cell_flags(b: &[u8]) -> (bool, bool) {
+    match b.first() {
+        None => (false, false),
+        // Most cells: no white space to trim at the start, so filled.
+        Some(first) if first.is_ascii_graphic() => (
+            true,
+            may_label(b) && std::str::from_utf8(b).is_ok_and(totals_label),
+        ),
+        _ => match std::str::from_utf8(b) {
+            Ok(t) => {
+                let filled = !trimmed(t).is_empty();
+                (filled, filled && is_totals_label(t))
+            }
+            // Not text (cells are cut from a &str at ASCII bytes): a value.
+            Err(_) => (true, false),
+        },
+    }
+}
+
+/// [`row_flags`] worked out by the CSV reader as it split the records: per
+/// row, whether it is blank and whether a cell reads as a totals label; per
+/// column, the last row whose cell is not filled.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowFlags {
+    pub blank: Vec<bool>,
+    pub label: Vec<bool>,
+    pub last_unfilled: Vec<Option<u32>>,
 }
 
 fn totals_label(t: &str) -> bool {
@@ -119,7 +158,23 @@ fn is_totals_row(sheet: &Sheet, row: usize) -> bool {
 /// label. Also the columns that hold a value in every row after `header_row`.
 /// Computed a range of rows at a time, the ranges side by side on the thread
 /// pool, each range going down every column of the grid.
-pub(super) fn row_flags(grid: &Grid, header_row: usize) -> (Vec<bool>, Vec<bool>, Vec<u32>) {
+///
+/// A CSV sheet's flags were worked out as it was read ([`RowFlags`]): they
+/// are taken from there.
+pub(super) fn row_flags(sheet: &Sheet, header_row: usize) -> (Vec<bool>, Vec<bool>, Vec<u32>) {
+    let grid = &sheet.grid;
+    if let Some(read) = &sheet.row_flags
+        && read.blank.len() == grid.rows()
+        && read.label.len() == grid.rows()
+        && read.last_unfilled.len() == grid.cols()
+    {
+        let full = (0..grid.cols() as u32)
+            .zip(&read.last_unfilled)
+            .filter(|(_, last)| last.is_none_or(|r| r as usize <= header_row))
+            .map(|(c, _)| c)
+            .collect();
+        return (read.blank.clone(), read.label.clone(), full);
+    }
     const RANGE: usize = 1 << 16;
     let ranges: Vec<std::ops::Range<usize>> = (0..grid.rows())
         .step_by(RANGE)
@@ -170,16 +225,11 @@ fn range_flags(grid: &Grid, header_row: usize, rows: std::ops::Range<usize>) -> 
         // A cell's flags from its text (None: a filled cell that is not text).
         let (blank, label) = (&mut out.blank, &mut out.label);
         let mut mark = |row: usize, text: Option<&str>| {
-            let filled = match text {
-                None => true,
-                Some(t) => !t.is_empty() && !trimmed(t).is_empty(),
-            };
+            let (filled, is_label) = text.map_or((true, false), |t| cell_flags(t.as_bytes()));
             *full &= filled || row <= header_row;
             if filled && let Some(b) = blank.get_mut(row - first) {
                 *b = false;
-                if text.is_some_and(is_totals_label)
-                    && let Some(l) = label.get_mut(row - first)
-                {
+                if is_label && let Some(l) = label.get_mut(row - first) {
                     *l = true;
                 }
             }
@@ -206,7 +256,7 @@ fn range_flags(grid: &Grid, header_row: usize, rows: std::ops::Range<usize>) -> 
 
 pub(super) fn classify_rows(sheet: &Sheet, region: &mut TableRegion, header_width: usize) {
     let grid = &sheet.grid;
-    let (blank, label, full_columns) = row_flags(grid, region.header_row);
+    let (blank, label, full_columns) = row_flags(sheet, region.header_row);
     region.full_columns = full_columns;
     let mut pending_blank = Vec::new();
     let mut after_gap = false;
