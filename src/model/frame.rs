@@ -14,8 +14,8 @@ use crate::source::layout::TableRegion;
 
 use super::canonical::schema;
 use super::cells::{ParsedColumn, Values, raw_text};
-use super::slots::Runs;
-use super::values::Keep;
+use super::slots::{Runs, compact};
+use super::values::{Keep, key_form};
 
 /// Everything a feed's frame is made from, besides its parsed columns. No
 /// cell of the sheet is needed any more: its cells may be released first.
@@ -107,16 +107,21 @@ pub fn frame(
         Scalar::new(DataType::UInt32, AnyValue::UInt32(source)),
         n,
     ));
-    // Every row kept, in order (most sheets): the display rows as they are.
     let identity = keep.len() == display.len() && keep.iter().enumerate().all(|(a, &b)| a == b);
-    let rows: Vec<u32> = match identity {
-        true => display.to_vec(),
-        false => keep.iter().map(|&i| display[i]).collect(),
+    let runs = (!identity).then(|| Runs::of(keep)).flatten();
+    // The display rows kept: a block copy per run of rows kept in order.
+    let rows: Vec<u32> = match (identity, &runs) {
+        (true, _) => display.to_vec(),
+        (false, Some(runs)) => {
+            let mut rows = display.to_vec();
+            compact(&mut rows, runs);
+            rows
+        }
+        (false, None) => keep.iter().map(|&i| display[i]).collect(),
     };
     cols.push(Column::new("_row".into(), rows));
     // Each parsed column is converted from its kept rows and then dropped, the
     // columns side by side on the thread pool.
-    let runs = (!identity).then(|| Runs::of(keep)).flatten();
     let at = match (identity, &runs) {
         (true, _) => Keep::All,
         (false, Some(runs)) => Keep::Runs(runs),
@@ -201,6 +206,8 @@ fn keyed(key: &str, values: Option<&Values>, keep: &[usize]) -> Column {
     let mut scratch = String::new();
     for &i in keep {
         match values.text(i) {
+            // Most values are their own key already: no copy to fold.
+            Some(t) if key_form(t.as_bytes()) => builder.append_value(&t),
             Some(t) => {
                 let t = crate::source::grid::trimmed(&t);
                 scratch.clear();

@@ -38,7 +38,7 @@ pub enum Values {
 /// Text that is its own key: ASCII with no lower-case letter, and nothing
 /// [`trimmed`](crate::source::grid::trimmed) would take off its ends (for
 /// ASCII text, an ASCII space, tab or line end at either end).
-fn key_form(b: &[u8]) -> bool {
+pub fn key_form(b: &[u8]) -> bool {
     let ends_plain = |c: Option<&u8>| !c.is_some_and(u8::is_ascii_whitespace);
     b.iter().all(|c| c.is_ascii() && !c.is_ascii_lowercase())
         && ends_plain(b.first())
