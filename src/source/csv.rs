@@ -8,11 +8,13 @@ use std::borrow::Cow;
 
 use super::encoding::{self, Decoded, NotText};
 use super::grid::{Column, Grid, TextColumn};
-use super::layout::{RowFlags, cell_flags};
+use super::layout::RowFlags;
 use super::{RaggedRow, ReadError, Sheet, TextFormat};
 
 mod plain;
+mod quoted;
 use plain::parse_plain_chunk;
+use quoted::parse_chunk;
 
 /// Files above this size are split into chunks parsed on separate threads.
 const PARALLEL_MIN_BYTES: usize = 4 << 20;
@@ -430,72 +432,6 @@ fn sizes(text: &str, delimiter: u8) -> Sizes {
     }
 }
 
-fn parse_chunk(
-    bytes: &[u8],
-    start: usize,
-    stop_hint: Option<usize>,
-    delimiter: u8,
-    usual: u32,
-    sizes: &Sizes,
-) -> Result<Chunk, TooLarge> {
-    use csv_core::ReadRecordResult as R;
-    let span = stop_hint.unwrap_or(bytes.len()).saturating_sub(start);
-    let rows_guess = (span as f64 / sizes.bytes_per_record.max(1.0) * 1.05) as usize + 16;
-    // Each record's start, for its line number: after the previous record's line
-    // end and any blank lines (a quoted field may hold line ends of its own).
-    let mut starts: Vec<usize> = Vec::with_capacity(rows_guess);
-    let mut core = csv_core::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .double_quote(true)
-        .build();
-    let mut input = &bytes[start..];
-    let mut consumed = start;
-    let mut out = vec![0u8; 4096];
-    let mut ends = vec![0usize; 64];
-    let mut chunk = Chunk::default();
-    loop {
-        let mut at = consumed;
-        let (mut outlen, mut endlen) = (0usize, 0usize);
-        let got = loop {
-            let (res, nin, nout, nend) =
-                core.read_record(input, &mut out[outlen..], &mut ends[endlen..]);
-            input = &input[nin..];
-            consumed += nin;
-            outlen += nout;
-            endlen += nend;
-            match res {
-                R::InputEmpty => continue,
-                R::OutputFull => out.resize(out.len() * 2, 0),
-                R::OutputEndsFull => ends.resize(ends.len() * 2, 0),
-                R::Record => break true,
-                R::End => break false,
-            }
-        };
-        if !got {
-            break;
-        }
-        while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
-            at += 1;
-        }
-        if let Some(hint) = stop_hint
-            && at >= hint
-        {
-            chunk.stopped_at = Some(at);
-            break;
-        }
-        let mut prev = 0;
-        let fields = ends[..endlen].iter().map(|&end| {
-            let field = &out[prev..end];
-            prev = end;
-            field
-        });
-        chunk.push_record(endlen, fields, usual, (span, rows_guess, sizes))?;
-        starts.push(at);
-    }
-    chunk.lines = line_numbers(bytes, start, &starts);
-    Ok(chunk)
-}
-
 impl Chunk {
     /// Columns up to `count`, each empty in the rows read so far.
     fn add_columns(&mut self, count: usize, alloc: (usize, usize, &Sizes)) {
@@ -514,64 +450,6 @@ impl Chunk {
             c
         }));
     }
-
-    /// Appends one record's fields (`count` of them) to the columns, adding
-    /// columns for a record wider than any before. `size` is (the chunk's
-    /// bytes, its guessed records, the file's sizes), to allocate new columns.
-    fn push_record<'f>(
-        &mut self,
-        count: usize,
-        fields: impl Iterator<Item = &'f [u8]>,
-        usual: u32,
-        size: (usize, usize, &Sizes),
-    ) -> Result<(), TooLarge> {
-        let row = self.rows;
-        if count > self.columns.len() {
-            self.add_columns(count, size);
-        }
-        let mut fields = fields;
-        let (mut filled_row, mut label_row) = (false, false);
-        for column in self.columns.iter_mut() {
-            let (filled, label) = match fields.next() {
-                Some(field) => {
-                    column.buf.extend_from_slice(field);
-                    cell_flags(field)
-                }
-                None => (false, false),
-            };
-            filled_row |= filled;
-            label_row |= label;
-            if !filled {
-                column.last_unfilled = Some(row as u32);
-            }
-            let end = u32::try_from(column.buf.len()).map_err(|_| TooLarge)?;
-            column.ends.push(end);
-        }
-        self.blank.push(!filled_row);
-        self.label.push(label_row);
-        if count as u32 != usual {
-            self.ragged.push((row as u32, count as u32));
-        }
-        self.rows += 1;
-        Ok(())
-    }
-}
-
-/// The 1-based line each record starts on, from one pass over the line ends.
-fn line_numbers(bytes: &[u8], start: usize, starts: &[usize]) -> Vec<u32> {
-    let mut line = 1 + memchr::memchr_iter(b'\n', &bytes[..start]).count() as u32;
-    let end = starts.last().copied().unwrap_or(start).min(bytes.len());
-    let mut newlines = memchr::memchr_iter(b'\n', &bytes[start..end])
-        .map(|p| p + start)
-        .peekable();
-    let mut out = Vec::with_capacity(starts.len());
-    for &at in starts {
-        while newlines.next_if(|&p| p < at).is_some() {
-            line += 1;
-        }
-        out.push(line);
-    }
-    out
 }
 
 fn merge(mut chunks: Vec<Chunk>) -> Result<Parsed, TooLarge> {

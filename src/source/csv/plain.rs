@@ -7,7 +7,7 @@ use crate::source::layout::cell_flags;
 /// Bytes of text parsed between hand-backs of its pages.
 const RELEASE_EVERY: usize = 1 << 20;
 
-/// [`parse_chunk`] for text without quotes, from `start` to exactly `end`:
+/// [`parse_chunk`](super::quoted::parse_chunk) for text without quotes, from `start` to exactly `end`:
 /// records are lines (a lone CR ends one too, as the quote-aware parser
 /// has it), blank lines are skipped, fields are split at the delimiter.
 ///

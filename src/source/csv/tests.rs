@@ -1,5 +1,6 @@
 use super::*;
 use crate::source::grid::CellRef;
+use crate::source::layout::cell_flags;
 use proptest::test_runner::TestCaseError;
 
 fn read(text: &[u8]) -> (Sheet, TextFormat) {
