@@ -16,16 +16,18 @@ use super::cells::{ParsedColumn, Problem, raw_text};
 
 /// Continuation rows leave the order id empty: copy it down from the row above.
 pub(super) fn fill_down(col: &mut ParsedColumn) -> usize {
-    if !col.values.has_nulls() {
-        return 0;
-    }
+    // Only the empty rows are visited: each takes the value of the nearest
+    // row above that had one (not of a row filled itself), unless its cell
+    // could not be read.
     let mut fills = 0;
-    let mut last: Option<usize> = None;
-    for i in 0..col.values.len() {
+    let (mut last, mut previous_empty): (Option<usize>, Option<usize>) = (None, None);
+    for i in col.values.nulls() {
+        if i > 0 && previous_empty != Some(i - 1) {
+            last = Some(i - 1);
+        }
+        previous_empty = Some(i);
         let has_problem = col.problems.binary_search_by_key(&i, |p| p.index).is_ok();
-        if !col.values.is_null(i) {
-            last = Some(i);
-        } else if !has_problem && let Some(from) = last {
+        if !has_problem && let Some(from) = last {
             col.values.copy(from, i);
             fills += 1;
         }
@@ -227,4 +229,88 @@ pub(super) fn unmapped_required(info: &SourceInfo, fields: &[&'static Field]) ->
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod fill_down_tests {
+    use super::*;
+    use crate::model::values::Values;
+
+    #[test]
+    fn empty_order_ids_take_the_value_above_unless_their_cell_was_unreadable() {
+        let ids = [
+            None,
+            Some("SO-1"),
+            None,
+            None,
+            Some("SO-2"),
+            None,
+            None,
+            Some("SO-3"),
+            None,
+        ];
+        let mut col = ParsedColumn {
+            values: Values::Text(ids.into_iter().collect()),
+            // Row 6 held "#REF!": it stays empty, and row 5 above it is filled.
+            problems: vec![Problem {
+                index: 6,
+                category: Category::FormulaError,
+                raw: "#REF!".into(),
+                reason: "an error".into(),
+            }],
+            decision: None,
+        };
+        assert_eq!(fill_down(&mut col), 4);
+        let got: Vec<Option<String>> = (0..ids.len())
+            .map(|i| col.values.text(i).map(|t| t.into_owned()))
+            .collect();
+        let want = [
+            None,
+            Some("SO-1"),
+            Some("SO-1"),
+            Some("SO-1"),
+            Some("SO-2"),
+            Some("SO-2"),
+            None,
+            Some("SO-3"),
+            Some("SO-3"),
+        ];
+        assert_eq!(got, want.map(|w| w.map(str::to_string)));
+    }
+
+    /// The row-by-row reading of the rule, for comparison.
+    fn fill_down_row_by_row(col: &mut ParsedColumn) -> usize {
+        let (mut fills, mut last) = (0, None);
+        for i in 0..col.values.len() {
+            let has_problem = col.problems.iter().any(|p| p.index == i);
+            if !col.values.is_null(i) {
+                last = Some(i);
+            } else if !has_problem && let Some(from) = last {
+                col.values.copy(from, i);
+                fills += 1;
+            }
+        }
+        fills
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn visiting_only_empty_rows_fills_what_a_row_by_row_pass_fills(
+            ids in proptest::collection::vec(proptest::option::of("[A-C]"), 0..60),
+            problems in proptest::collection::btree_set(0usize..60, 0..6),
+        ) {
+            let column = |ids: &[Option<String>]| ParsedColumn {
+                values: Values::Text(ids.iter().map(|v| v.as_deref()).collect()),
+                problems: problems
+                    .iter()
+                    .filter(|&&i| i < ids.len())
+                    .map(|&index| Problem { index, category: Category::InvalidType, raw: "x".into(), reason: "x".into() })
+                    .collect(),
+                decision: None,
+            };
+            let (mut fast, mut slow) = (column(&ids), column(&ids));
+            proptest::prop_assert_eq!(fill_down(&mut fast), fill_down_row_by_row(&mut slow));
+            proptest::prop_assert_eq!(fast.values, slow.values);
+        }
+    }
 }

@@ -119,7 +119,7 @@ pub fn frame(
         }
         (false, None) => keep.iter().map(|&i| display[i]).collect(),
     };
-    cols.push(Column::new("_row".into(), rows));
+    cols.push(UInt32Chunked::from_vec("_row".into(), rows).into_column());
     // Each parsed column is converted from its kept rows and then dropped, the
     // columns side by side on the thread pool.
     let at = match (identity, &runs) {

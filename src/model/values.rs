@@ -78,6 +78,26 @@ impl Values {
         }
     }
 
+    /// The rows that hold no value, ascending.
+    pub fn nulls(&self) -> Vec<usize> {
+        fn empty(valid: &[bool]) -> Vec<usize> {
+            valid
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| !**v)
+                .map(|(i, _)| i)
+                .collect()
+        }
+        match self {
+            Values::Text(v) => empty(v.valid()),
+            Values::Int(v) => empty(v.valid()),
+            Values::Decimal(v) => empty(v.valid()),
+            Values::Date(v) => empty(v.valid()),
+            Values::DateTime(v) => empty(v.valid()),
+            Values::Bool(v) => (0..v.len()).filter(|&i| v[i].is_none()).collect(),
+        }
+    }
+
     /// Whether any row holds no value.
     pub fn has_nulls(&self) -> bool {
         match self {
