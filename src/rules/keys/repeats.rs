@@ -25,15 +25,49 @@ pub fn taking_part(
     // A constant answers for every row.
     let mut out: Vec<bool> = match present.len() {
         1 if n != 1 => vec![present.get(0) == Some(true); n],
-        _ => present.iter().map(|p| p == Some(true)).collect(),
-    };
-    for_each_row(df, |i, source, row| {
-        if let Some(t) = out.get_mut(i) {
-            *t &= source
-                .zip(row)
-                .is_some_and(|(s, r)| sources.contains(&s) && !tainted.contains(s, r));
+        _ => {
+            // Straight from the bitmaps: set and not null.
+            let mut out = Vec::with_capacity(n);
+            for arr in present.downcast_iter() {
+                match arr.validity() {
+                    None => out.extend(arr.values().iter()),
+                    Some(valid) => {
+                        out.extend(arr.values().iter().zip(valid.iter()).map(|(v, ok)| v && ok))
+                    }
+                }
+            }
+            out
         }
-    })?;
+    };
+    let rows = df.column("_row")?.u32()?;
+    match (df.column("_source")?.as_scalar_column(), rows.cont_slice()) {
+        // One source, every row numbered (the common frame): the source is
+        // looked at once, and only its tainted rows' bits per row.
+        (Some(one), Ok(rows)) => {
+            match one
+                .scalar()
+                .value()
+                .extract::<u32>()
+                .filter(|s| sources.contains(s))
+            {
+                None => out.fill(false),
+                Some(source) => {
+                    if tainted.any_in(source) {
+                        for (t, &row) in out.iter_mut().zip(rows) {
+                            *t &= !tainted.contains(source, row);
+                        }
+                    }
+                }
+            }
+        }
+        _ => for_each_row(df, |i, source, row| {
+            if let Some(t) = out.get_mut(i) {
+                *t &= source
+                    .zip(row)
+                    .is_some_and(|(s, r)| sources.contains(&s) && !tainted.contains(s, r));
+            }
+        })?,
+    }
     Ok(out)
 }
 

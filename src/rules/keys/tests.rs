@@ -3,6 +3,7 @@ use crate::model::Entity;
 use crate::model::canonical::{Canonical, SourceInfo};
 use crate::rules::testkit::*;
 use crate::rules::{Context, sort};
+use polars::prelude::{AnyValue, Column, DataType, Scalar};
 
 use super::DUPLICATE_KEY;
 
@@ -65,11 +66,22 @@ fn later_order_rows_are_flagged_saying_whether_content_differs() {
 
 #[test]
 fn null_keys_and_tainted_rows_are_not_duplicates() {
+    // The source as a column per row, and as one value for the frame (as
+    // the canonical tables hold a single source).
+    null_keys_and_tainted_rows_with(u32s("_source", &[0; 7]));
+    null_keys_and_tainted_rows_with(Column::new_scalar(
+        "_source".into(),
+        Scalar::new(DataType::UInt32, AnyValue::UInt32(0)),
+        7,
+    ));
+}
+
+fn null_keys_and_tainted_rows_with(source: Column) {
     let src = orders_csv("orders.csv", 0);
     let orders = table(
         Entity::Orders,
         vec![
-            u32s("_source", &[0; 7]),
+            source,
             u32s("_row", &rows(7)),
             strs(
                 "order_id",
