@@ -259,11 +259,10 @@ fn parse_in_chunks_of(
 
 /// Whether a quote appears anywhere: a large text is searched in pieces side by side.
 fn has_quote(bytes: &[u8]) -> bool {
-    const PIECE: usize = 4 << 20;
-    match bytes.len() < 2 * PIECE {
+    match bytes.len() < 2 * PARALLEL_MIN_BYTES {
         true => memchr::memchr(b'"', bytes).is_some(),
         false => bytes
-            .par_chunks(PIECE)
+            .par_chunks(PARALLEL_MIN_BYTES)
             .any(|piece| memchr::memchr(b'"', piece).is_some()),
     }
 }

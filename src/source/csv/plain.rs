@@ -169,9 +169,10 @@ fn masks16(sixteen: &[u8], delimiter: u8) -> (u16, u16) {
 impl Chunk {
     /// Appends field `k` of the record being read (row [`Chunk::rows`]),
     /// adding a column, empty in the rows before, when the record is wider
-    /// than any before it. `alloc` is as in [`Chunk::push_record`].
+    /// than any before it. `alloc` is (the chunk's bytes, its guessed records,
+    /// the file's sizes), to allocate a new column.
     #[inline(always)]
-    fn push_field(
+    pub(super) fn push_field(
         &mut self,
         k: usize,
         value: &[u8],
@@ -197,7 +198,7 @@ impl Chunk {
 
     /// Ends the record being read, which had `count` fields: the columns past
     /// them get an empty cell.
-    fn end_record(&mut self, count: usize, usual: u32) {
+    pub(super) fn end_record(&mut self, count: usize, usual: u32) {
         let row = self.rows as u32;
         for column in self.columns.iter_mut().skip(count) {
             // The text did not grow: its length was checked with its last cell.

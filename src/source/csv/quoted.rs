@@ -2,7 +2,6 @@
 //! `csv_core`: a quoted field may hold delimiters and line ends.
 
 use super::{Chunk, Sizes, TooLarge};
-use crate::source::layout::cell_flags;
 
 /// Parses the records of `bytes` from `start` to the end, or, with
 /// `stop_hint`, up to the first record that starts at or after it (where it
@@ -75,9 +74,10 @@ pub(super) fn parse_chunk(
 }
 
 impl Chunk {
-    /// Appends one record's fields (`count` of them) to the columns, adding
-    /// columns for a record wider than any before. `size` is (the chunk's
-    /// bytes, its guessed records, the file's sizes), to allocate new columns.
+    /// Appends one record's fields (`count` of them) field by field, as the
+    /// plain splitter does ([`Chunk::push_field`], [`Chunk::end_record`]): the
+    /// same columns, padding, ragged records and row flags. `size` is as in
+    /// [`Chunk::push_field`].
     fn push_record<'f>(
         &mut self,
         count: usize,
@@ -85,34 +85,10 @@ impl Chunk {
         usual: u32,
         size: (usize, usize, &Sizes),
     ) -> Result<(), TooLarge> {
-        let row = self.rows;
-        if count > self.columns.len() {
-            self.add_columns(count, size);
+        for (k, field) in fields.take(count).enumerate() {
+            self.push_field(k, field, size)?;
         }
-        let mut fields = fields;
-        let (mut filled_row, mut label_row) = (false, false);
-        for column in self.columns.iter_mut() {
-            let (filled, label) = match fields.next() {
-                Some(field) => {
-                    column.buf.extend_from_slice(field);
-                    cell_flags(field)
-                }
-                None => (false, false),
-            };
-            filled_row |= filled;
-            label_row |= label;
-            if !filled {
-                column.last_unfilled = Some(row as u32);
-            }
-            let end = u32::try_from(column.buf.len()).map_err(|_| TooLarge)?;
-            column.ends.push(end);
-        }
-        self.blank.push(!filled_row);
-        self.label.push(label_row);
-        if count as u32 != usual {
-            self.ragged.push((row as u32, count as u32));
-        }
-        self.rows += 1;
+        self.end_record(count, usual);
         Ok(())
     }
 }
