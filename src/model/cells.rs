@@ -376,7 +376,7 @@ impl CellReader {
     #[inline]
     fn int_str(&self, t: &str) -> Read<i64> {
         // Plain digits are most cells: read them without the full parser.
-        if let Some(v) = plain_int(t) {
+        if let Some(v) = plain_int(t.as_bytes()) {
             return self.check_int(v);
         }
         if let Ok(v) = trimmed(t).parse::<i64>() {
@@ -406,6 +406,20 @@ impl CellReader {
         }
     }
 
+    /// A whole number in its plain form that the field allows, or `None`
+    /// (the cell then takes [`CellReader::int_str`]).
+    #[inline(always)]
+    fn quick_int(&self, b: &[u8]) -> Option<i64> {
+        plain_int(b).filter(|&v| self.lowest_int.is_none_or(|lowest| v >= lowest))
+    }
+
+    /// An amount in its plain form that the field allows, or `None` (the
+    /// cell then takes [`CellReader::decimal_str`]).
+    #[inline(always)]
+    fn quick_decimal(&self, b: &[u8]) -> Option<i64> {
+        plain_decimal(b, self.mark).filter(|&m| m >= 0 || self.field != "unit_price")
+    }
+
     fn decimal(&self, c: CellRef<'_>) -> Read<i64> {
         let parsed = match c {
             CellRef::Empty => return Read::Empty,
@@ -423,7 +437,7 @@ impl CellReader {
 
     #[inline]
     fn decimal_str(&self, t: &str) -> Read<i64> {
-        if let Some(m) = plain_decimal(trimmed(t), self.mark) {
+        if let Some(m) = plain_decimal(trimmed(t).as_bytes(), self.mark) {
             return self.check_decimal(m);
         }
         if is_null_marker(t) {

@@ -92,7 +92,8 @@ fn sku_unknown(ctx: &Context<'_>) -> PolarsResult<Vec<Finding>> {
     if ctx.data.sources_of(Entity::Inventory).next().is_none() {
         return Ok(Vec::new());
     }
-    let Some(lines) = ctx.data.untainted(Entity::OrderLines) else {
+    // A lookup row by row: tainted rows are dropped from the few flagged.
+    let Some(lines) = ctx.data.table(Entity::OrderLines) else {
         return Ok(Vec::new());
     };
     let rejected = ctx
@@ -104,9 +105,14 @@ fn sku_unknown(ctx: &Context<'_>) -> PolarsResult<Vec<Finding>> {
     if let Some(inv) = ctx.data.table(Entity::Inventory) {
         known.push(inv.clone().lazy().select([col("_sku_key")]));
     }
-    let flagged = not_in(lines, concat(known, UnionArgs::default())?, "_sku_key")?
-        .sort(["_source", "_row"], SortMultipleOptions::default())
-        .collect()?;
+    let flagged = not_in(
+        lines.clone().lazy(),
+        concat(known, UnionArgs::default())?,
+        "_sku_key",
+    )?
+    .sort(["_source", "_row"], SortMultipleOptions::default())
+    .collect()?;
+    let flagged = ctx.data.drop_tainted(flagged)?;
     let stock = labels(ctx, &[Entity::Inventory]);
     Ok(hits(&flagged, &["order_id", "line_no", "sku"])?
         .into_iter()
@@ -178,7 +184,8 @@ fn order_unknown(
     let Some(known) = known_orders(ctx)? else {
         return Ok(Vec::new());
     };
-    let Some(rows) = ctx.data.untainted(entity) else {
+    // A lookup row by row: tainted rows are dropped from the few flagged.
+    let Some(rows) = ctx.data.table(entity) else {
         return Ok(Vec::new());
     };
     let own_id = if entity == Entity::Shipments {
@@ -186,9 +193,14 @@ fn order_unknown(
     } else {
         "invoice_id"
     };
-    let flagged = not_in(rows.with_column(order_key().alias("_oid")), known, "_oid")?
-        .sort(["_source", "_row"], SortMultipleOptions::default())
-        .collect()?;
+    let flagged = not_in(
+        rows.clone().lazy().with_column(order_key().alias("_oid")),
+        known,
+        "_oid",
+    )?
+    .sort(["_source", "_row"], SortMultipleOptions::default())
+    .collect()?;
+    let flagged = ctx.data.drop_tainted(flagged)?;
     let places = labels(ctx, &[Entity::Orders, Entity::OrderLines]);
     Ok(hits(&flagged, &["_oid", own_id])?
         .into_iter()

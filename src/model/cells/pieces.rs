@@ -33,14 +33,34 @@ pub fn read_cells_owned(
         FieldType::Text | FieldType::Email | FieldType::Currency | FieldType::Status => {
             Values::Text(texts_of_pieces(pieces, p, &reader))
         }
-        FieldType::Int => Values::Int(side_by_side(pieces, p, &reader, |r, t| r.int_str(t))),
-        FieldType::Decimal => {
-            Values::Decimal(side_by_side(pieces, p, &reader, |r, t| r.decimal_str(t)))
-        }
-        FieldType::Date => Values::Date(side_by_side(pieces, p, &reader, |r, t| r.date_str(t))),
-        FieldType::DateTime => {
-            Values::DateTime(side_by_side(pieces, p, &reader, |r, t| r.datetime_str(t)))
-        }
+        FieldType::Int => Values::Int(side_by_side(
+            pieces,
+            p,
+            &reader,
+            |r, b| r.quick_int(b),
+            |r, t| r.int_str(t),
+        )),
+        FieldType::Decimal => Values::Decimal(side_by_side(
+            pieces,
+            p,
+            &reader,
+            |r, b| r.quick_decimal(b),
+            |r, t| r.decimal_str(t),
+        )),
+        FieldType::Date => Values::Date(side_by_side(
+            pieces,
+            p,
+            &reader,
+            |_, _| None,
+            |r, t| r.date_str(t),
+        )),
+        FieldType::DateTime => Values::DateTime(side_by_side(
+            pieces,
+            p,
+            &reader,
+            |_, _| None,
+            |r, t| r.datetime_str(t),
+        )),
         FieldType::Bool => Values::Bool(read_pieces(pieces, p, |t| reader.boolean_str(t))),
     };
     ParsedColumn {
@@ -80,14 +100,20 @@ fn read_pieces<T, Out: Default + Extend<Option<T>>>(
 /// columns of a sheet cost unlike amounts of work, and a column per task left
 /// one core idle while the other finished the last. Problems come in row
 /// order, as from [`read_pieces`].
-fn side_by_side<T, F>(
+///
+/// `quick` reads a cell's bytes in the plain form most cells hold, giving a
+/// value only when the cell has no problem; every other cell is `read` in
+/// full.
+fn side_by_side<T, Q, F>(
     pieces: Pieces,
     problems: &mut Vec<Problem>,
     reader: &CellReader,
+    quick: Q,
     read: F,
 ) -> Slots<T>
 where
     T: Copy + Default + Send,
+    Q: Fn(&CellReader, &[u8]) -> Option<T> + Sync,
     F: Fn(&CellReader, &str) -> Read<T> + Sync,
 {
     use rayon::prelude::*;
@@ -107,11 +133,30 @@ where
         .into_par_iter()
         .map(|((piece, rows), (values, valid), base, reader)| {
             let mut problems = Vec::new();
-            let cells = piece.run(rows).zip(values.iter_mut().zip(valid.iter_mut()));
-            for (k, (t, (v, ok))) in cells.enumerate() {
-                let got = value(read(&reader, t), base + k, || t.to_string(), &mut problems);
-                *v = got.unwrap_or_default();
-                *ok = got.is_some();
+            let mut in_full = |k: usize, t: &str| {
+                value(read(&reader, t), base + k, || t.to_string(), &mut problems)
+            };
+            let first = rows.start;
+            let mut visited = 0;
+            piece.for_each_bytes_in(rows, |row, b| {
+                let k = row - first;
+                let got = match quick(&reader, b) {
+                    Some(v) => Some(v),
+                    // Bytes off a character boundary read as an empty cell,
+                    // as [`TextColumn::run`] reads them.
+                    None => in_full(k, std::str::from_utf8(b).unwrap_or("")),
+                };
+                if let (Some(v), Some(ok)) = (values.get_mut(k), valid.get_mut(k)) {
+                    *v = got.unwrap_or_default();
+                    *ok = got.is_some();
+                }
+                visited = k + 1;
+            });
+            // Rows past the column's end are empty cells.
+            for k in visited..values.len() {
+                let got = in_full(k, "");
+                values[k] = got.unwrap_or_default();
+                valid[k] = got.is_some();
             }
             problems
         })

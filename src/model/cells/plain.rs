@@ -9,8 +9,7 @@ use crate::model::canonical::DECIMAL_SCALE;
 /// "7", "120": up to 18 digits and nothing else, read without a check per
 /// digit (18 digits cannot overflow an i64). `None` for anything else.
 #[inline]
-pub(super) fn plain_int(t: &str) -> Option<i64> {
-    let b = t.as_bytes();
+pub(super) fn plain_int(b: &[u8]) -> Option<i64> {
     if b.is_empty() || b.len() > 18 || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
@@ -36,9 +35,11 @@ pub(super) fn plain_text(t: &str) -> bool {
 /// mantissa at the canonical scale without allocating. `None` for anything else
 /// (thousands separators, currency, parentheses, more places than the scale),
 /// which the full parser reads.
+///
+/// The whole part and the places are read in two plain loops: the digits
+/// before the mark, then at most [`DECIMAL_SCALE`] after it.
 #[inline]
-pub fn plain_decimal(t: &str, mark: DecimalMark) -> Option<i64> {
-    let b = t.as_bytes();
+pub fn plain_decimal(b: &[u8], mark: DecimalMark) -> Option<i64> {
     let (negative, digits) = match b.first()? {
         b'-' => (true, &b[1..]),
         b'+' => (false, &b[1..]),
@@ -49,35 +50,40 @@ pub fn plain_decimal(t: &str, mark: DecimalMark) -> Option<i64> {
     } else {
         b'.'
     };
-    // In u64: 18 integer digits at most (longer numbers go to the full parser).
-    let (mut int, mut frac, mut places, mut seen_point, mut any) = (0u64, 0u64, 0u32, false, false);
-    for &c in digits {
-        match c {
-            b'0'..=b'9' if seen_point => {
-                if places as usize == DECIMAL_SCALE {
-                    return None;
-                }
-                frac = frac * 10 + u64::from(c - b'0');
-                places += 1;
-                any = true;
-            }
-            b'0'..=b'9' => {
-                if int >= 100_000_000_000_000_000 {
-                    return None;
-                }
-                int = int * 10 + u64::from(c - b'0');
-                any = true;
-            }
-            c if c == point && !seen_point => seen_point = true,
-            _ => return None,
+    // In u64: below 10^18 (longer numbers go to the full parser).
+    let mut int = 0u64;
+    let mut i = 0;
+    while let Some(&c) = digits.get(i) {
+        if !c.is_ascii_digit() {
+            break;
         }
+        if int >= 100_000_000_000_000_000 {
+            return None;
+        }
+        int = int * 10 + u64::from(c - b'0');
+        i += 1;
     }
-    if !any {
+    let whole_digits = i;
+    let places = match digits.get(i) {
+        None => &[][..],
+        Some(&c) if c == point => &digits[i + 1..],
+        Some(_) => return None,
+    };
+    // A mark with no places after it ("12.", "0,") is the full parser's to judge.
+    let marked = digits.len() > whole_digits;
+    if places.len() > DECIMAL_SCALE || (places.is_empty() && (marked || whole_digits == 0)) {
         return None;
+    }
+    let mut frac = 0u64;
+    for &c in places {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        frac = frac * 10 + u64::from(c - b'0');
     }
     // frac × 10^(scale − places), from a table rather than a power per cell.
     const POW10: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
-    let frac = frac * POW10[DECIMAL_SCALE - places as usize];
+    let frac = frac * POW10[DECIMAL_SCALE - places.len()];
     let m = if int < 1_000_000_000_000 {
         // Below 10^12 units the mantissa fits i64: no 128-bit product.
         (int * POW10[DECIMAL_SCALE] + frac) as i64

@@ -184,6 +184,31 @@ impl TextColumn {
         rows: std::ops::Range<usize>,
         mut f: impl FnMut(usize, &'a str),
     ) {
+        self.for_each_span(rows, |i, part, span| f(i, part.buf.get(span).unwrap_or("")));
+    }
+
+    /// [`TextColumn::for_each_text_in`] with each cell's bytes, for readers
+    /// of plain numbers that need no `&str` (and no check that the cell
+    /// starts and ends on a character boundary) for most cells. Rows past the
+    /// column's end are not visited.
+    pub fn for_each_bytes_in<'a>(
+        &'a self,
+        rows: std::ops::Range<usize>,
+        mut f: impl FnMut(usize, &'a [u8]),
+    ) {
+        self.for_each_span(rows, |i, part, span| {
+            f(i, part.buf.as_bytes().get(span).unwrap_or(b""))
+        });
+    }
+
+    /// Each cell of `rows` in row order: its row, its part and where its
+    /// text lies in the part's buffer.
+    #[inline(always)]
+    fn for_each_span<'a>(
+        &'a self,
+        rows: std::ops::Range<usize>,
+        mut f: impl FnMut(usize, &'a Part, std::ops::Range<usize>),
+    ) {
         for part in &self.parts {
             let first = part.first_row;
             let from = rows.start.max(first) - first;
@@ -197,7 +222,7 @@ impl TextColumn {
             };
             for (i, &end) in ends.iter().enumerate() {
                 let end = end as usize;
-                f(first + from + i, part.buf.get(start..end).unwrap_or(""));
+                f(first + from + i, part, start..end);
                 start = end;
             }
         }
