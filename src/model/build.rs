@@ -318,11 +318,17 @@ fn parse_feed(
     // grid is dropped part by part as it is parsed.
     let mut owned = owned;
     owned.resize_with(fields.len(), || None);
+    let run = crate::source::grid::consecutive(&rows);
     let mut parsed: Vec<Option<ParsedColumn>> = fields
         .par_iter()
         .zip(owned.into_par_iter())
         .map(|(f, own)| match own {
-            Some(column) => Some(read_cells_owned(column, sheet.date1904, &rows, f)),
+            Some(column) => Some(read_cells_owned(
+                column,
+                sheet.date1904,
+                (&rows, run.clone()),
+                f,
+            )),
             None => feed
                 .column_of(f.name)
                 .map(|c| read_column(sheet, c.col, &rows, f)),

@@ -8,6 +8,31 @@ use polars_arrow::array::{MutableBinaryViewArray, View};
 
 use super::slots::Runs;
 
+/// The view of text of at most 12 bytes, held in the view itself: its
+/// length, then its bytes. The bytes are copied as two fixed-size windows
+/// that overlap (8 and 8, or 4 and 4 bytes), not by a call to `memcpy` per
+/// cell as [`View::new_inline`] does.
+#[inline(always)]
+fn inline_view(b: &[u8]) -> View {
+    let n = b.len();
+    debug_assert!(n <= View::MAX_INLINE_SIZE as usize);
+    let mut raw = [0u8; 16];
+    raw[..4].copy_from_slice(&(n as u32).to_ne_bytes());
+    let data = &mut raw[4..];
+    match n {
+        8..=12 => {
+            data[..8].copy_from_slice(&b[..8]);
+            data[n - 8..n].copy_from_slice(&b[n - 8..]);
+        }
+        4..=7 => {
+            data[..4].copy_from_slice(&b[..4]);
+            data[n - 4..n].copy_from_slice(&b[n - 4..]);
+        }
+        _ => data[..n].copy_from_slice(b),
+    }
+    View::from(u128::from_ne_bytes(raw))
+}
+
 #[derive(Clone, Default)]
 pub struct Texts {
     /// Every row has a view; a missing value's view is the empty string.
@@ -24,17 +49,24 @@ impl Texts {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, v: Option<&str>) {
         let text = v.unwrap_or("");
         // Short text (most keys and codes) lives in its view: no buffer to
-        // append to, so the view is made here rather than by a call.
+        // append to, so the view is made and pushed here rather than by a
+        // call per cell.
         if text.len() <= View::MAX_INLINE_SIZE as usize {
-            self.views.push_view(View::new_inline(text.as_bytes()), &[]);
+            self.views.push_view(inline_view(text.as_bytes()), &[]);
         } else {
-            self.views.push_value_ignore_validity(text);
+            self.push_long(text);
         }
         self.valid.push(v.is_some());
+    }
+
+    /// Text too long for its view, appended to the column's buffers.
+    #[inline(never)]
+    fn push_long(&mut self, text: &str) {
+        self.views.push_value_ignore_validity(text);
     }
 
     pub fn len(&self) -> usize {
@@ -159,6 +191,17 @@ impl PartialEq for Texts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_views_are_polars_own_for_every_short_length() {
+        let text = "SO-1042-ÄB9x";
+        assert_eq!(text.len(), 13);
+        for n in 0..=12 {
+            let b = &text.as_bytes()[..n];
+            assert_eq!(inline_view(b), View::new_inline(b), "{n} bytes");
+            assert_eq!(inline_view(b).get_inlined_slice(), Some(b));
+        }
+    }
 
     fn texts(v: &[Option<&str>]) -> Texts {
         v.iter().copied().collect()

@@ -12,13 +12,17 @@ use crate::model::texts::Texts;
 /// parts (one per chunk its file was split into) has each part dropped as
 /// soon as its cells are read: the column and its values are never both whole
 /// in memory (on 1M order lines, the canonical stage peaked 10 MiB higher).
+///
+/// `run` is [`consecutive`](crate::source::grid::consecutive)`(rows)`, worked
+/// out once for all the columns of a table.
 pub fn read_cells_owned(
     column: Column,
     date1904: bool,
-    rows: &[u32],
+    (rows, run): (&[u32], Option<std::ops::Range<usize>>),
     field: &Field,
 ) -> ParsedColumn {
-    let range = match (&column, crate::source::grid::consecutive(rows)) {
+    debug_assert_eq!(run, crate::source::grid::consecutive(rows));
+    let range = match (&column, run) {
         (Column::Text(t), Some(range)) if t.parts() > 1 => range,
         _ => return read_cells(Some(&column), date1904, rows, field),
     };
@@ -166,14 +170,28 @@ where
 }
 
 /// [`read_pieces`] for text, whose values borrow from their piece until
-/// they are copied into the column.
+/// they are copied into the column. Plain text (most identifiers and codes)
+/// goes straight into the column; other cells take [`CellReader::text_str`].
 fn texts_of_pieces(pieces: Pieces, problems: &mut Vec<Problem>, reader: &CellReader) -> Texts {
     let mut out = Texts::with_capacity(pieces.iter().map(|(_, rows)| rows.len()).sum());
+    let as_is = reader.ty == FieldType::Text;
     let mut base = 0;
     for (piece, rows) in pieces {
-        let n = rows.len();
-        for (k, t) in piece.run(rows).enumerate() {
-            let v = value(reader.text_str(t), base + k, || t.to_string(), problems);
+        let (first, n) = (rows.start, rows.len());
+        let mut visited = 0;
+        piece.for_each_text_in(rows, |row, t| {
+            let k = row - first;
+            if as_is && super::plain_text(t) {
+                out.push(Some(t));
+            } else {
+                let v = value(reader.text_str(t), base + k, || t.to_string(), problems);
+                out.push(v.as_deref());
+            }
+            visited = k + 1;
+        });
+        // Rows past the column's end are empty cells.
+        for k in visited..n {
+            let v = value(reader.text_str(""), base + k, String::new, problems);
             out.push(v.as_deref());
         }
         base += n;

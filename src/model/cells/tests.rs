@@ -322,14 +322,15 @@ fn a_column_read_part_by_part_reads_as_the_whole_column() {
         for rows in [0..10u32, 2..9, 5..13, 10..12] {
             let rows: Vec<u32> = rows.collect();
             let whole = read_cells(Some(&column), false, &rows, field);
-            let by_parts = read_cells_owned(column.clone(), false, &rows, field);
+            let run = crate::source::grid::consecutive(&rows);
+            let by_parts = read_cells_owned(column.clone(), false, (&rows, run), field);
             assert_eq!(by_parts, whole, "{} rows {rows:?}", field.name);
         }
     }
     let prices = read_cells_owned(
         Column::Text(three_parts(&["1.5", "oops", "2", "3", "", "4..5"])),
         false,
-        &[1, 2, 3, 4, 5],
+        (&[1, 2, 3, 4, 5], Some(1..6)),
         field(Entity::OrderLines, "unit_price"),
     );
     let problems: Vec<_> = prices

@@ -130,4 +130,16 @@ fn runs_and_scattered_rows_read_as_get_does() {
     assert_eq!(consecutive(&[4, 5, 6]), Some(4..7));
     assert_eq!(consecutive(&[4, 6]), None);
     assert_eq!(consecutive(&[]), None);
+    assert_eq!(consecutive(&[7]), Some(7..8));
+    // The right ends and length, rows out of order: not consecutive.
+    assert_eq!(consecutive(&[4, 6, 5, 7]), None);
+    assert_eq!(
+        consecutive(&[u32::MAX - 1, u32::MAX]),
+        Some(u32::MAX as usize - 1..u32::MAX as usize + 1)
+    );
+    // Over several blocks of rows, a swap in a later block is seen.
+    let mut long: Vec<u32> = (3..10_003).collect();
+    assert_eq!(consecutive(&long), Some(3..10_003));
+    long.swap(9_000, 9_001);
+    assert_eq!(consecutive(&long), None);
 }
