@@ -33,6 +33,14 @@ fn inline_view(b: &[u8]) -> View {
     View::from(u128::from_ne_bytes(raw))
 }
 
+/// The 12 bytes an inline view holds its text in, as a little-endian word
+/// (zero past the text's length): the view's memory without its length.
+#[inline(always)]
+fn inline_word(view: &View) -> u128 {
+    // On little-endian machines the byte reordering is no work at all.
+    u128::from_le_bytes(view.as_u128().to_ne_bytes()) >> 32
+}
+
 #[derive(Clone, Default)]
 pub struct Texts {
     /// Every row has a view; a missing value's view is the empty string.
@@ -96,9 +104,15 @@ impl Texts {
         (self.valid.get(i) == Some(&true)).then(|| self.views.value(i))
     }
 
-    /// Whether `test` holds for the bytes of every value (rows without one are
-    /// not tested). Short values are read straight from their views.
-    pub fn all_values(&self, test: impl Fn(&[u8]) -> bool) -> bool {
+    /// Whether every value passes (rows without one are not tested): a value
+    /// of at most 12 bytes is given to `short` as its length and its bytes
+    /// straight from its view (little-endian, zero past the length), a longer
+    /// one to `long` as its bytes.
+    pub fn all_values(
+        &self,
+        short: impl Fn(u32, u128) -> bool,
+        long: impl Fn(&[u8]) -> bool,
+    ) -> bool {
         self.views
             .views()
             .iter()
@@ -106,9 +120,9 @@ impl Texts {
             .enumerate()
             .all(|(i, (view, &valid))| {
                 !valid
-                    || match view.get_inlined_slice() {
-                        Some(bytes) => test(bytes),
-                        None => test(self.views.value(i).as_bytes()),
+                    || match view.length <= View::MAX_INLINE_SIZE {
+                        true => short(view.length, inline_word(view)),
+                        false => long(self.views.value(i).as_bytes()),
                     }
             })
     }
