@@ -327,6 +327,29 @@ mod tests {
     }
 
     #[test]
+    fn runs_of_data_rows_stop_at_blank_totals_and_note_rows() {
+        // Data, a blank separator, more data, a totals row, then a note
+        // after a gap; the data rows between them are taken a run at a time.
+        let text = b"Order,Line,SKU,Qty\nSO-1,1,A,2\nSO-1,2,B,3\n,,,\nSO-2,1,C,4\n\
+            Total,,,9\n,,,\nNote: figures from the ERP export of Monday\n";
+        let (sheet, _) = crate::source::csv::read_csv(
+            (text, crate::source::csv::Backing::Memory),
+            "t.csv",
+            "csv",
+            None,
+            1,
+        )
+        .unwrap();
+        let Layout::Table(region) = detect(&sheet) else {
+            panic!("no table");
+        };
+        assert_eq!(region.data_rows, [1, 2, 4]);
+        assert_eq!(region.blank_rows, [3, 6]);
+        assert_eq!(region.totals_rows, [5]);
+        assert_eq!(region.notes_below, [7]);
+    }
+
+    #[test]
     fn rows_are_flagged_alike_on_both_sides_of_a_range_boundary() {
         // 70,000 records read in chunks: ranges of 65,536 rows meet inside
         // them. A blank row on the boundary, a totals row after it.

@@ -260,26 +260,48 @@ pub(super) fn classify_rows(sheet: &Sheet, region: &mut TableRegion, header_widt
     region.full_columns = full_columns;
     let mut pending_blank = Vec::new();
     let mut after_gap = false;
-    for row in region.header_row + 1..grid.rows() {
-        if blank[row] {
-            pending_blank.push(row as u32);
+    let formulas = !sheet.formulas.is_empty();
+    let rows = grid.rows();
+    region
+        .data_rows
+        .reserve(rows.saturating_sub(region.header_row + 1));
+    let mut row = region.header_row + 1;
+    while row < rows {
+        // Rows neither blank nor with a totals label, not after a gap and
+        // without formulas, are data rows: such a run is taken whole.
+        if !after_gap && !formulas {
+            let run = blank[row..rows]
+                .iter()
+                .zip(&label[row..rows])
+                .position(|(&b, &l)| b | l)
+                .unwrap_or(rows - row);
+            region.data_rows.extend(row as u32..(row + run) as u32);
+            row += run;
+            if row == rows {
+                break;
+            }
+        }
+        let r = row;
+        row += 1;
+        if blank[r] {
+            pending_blank.push(r as u32);
             after_gap = true;
             continue;
         }
-        let candidate = label[row] || sheet.row_has_formula(row as u32);
-        if candidate && is_totals_row(sheet, row) {
+        let candidate = label[r] || sheet.row_has_formula(r as u32);
+        if candidate && is_totals_row(sheet, r) {
             region.blank_rows.append(&mut pending_blank);
-            region.totals_rows.push(row as u32);
+            region.totals_rows.push(r as u32);
             continue;
         }
-        if after_gap && header_width >= 3 && is_note(grid, row) {
+        if after_gap && header_width >= 3 && is_note(grid, r) {
             region.blank_rows.append(&mut pending_blank);
-            region.notes_below.push(row as u32);
+            region.notes_below.push(r as u32);
             continue;
         }
         region.blank_rows.append(&mut pending_blank);
         after_gap = false;
-        region.data_rows.push(row as u32);
+        region.data_rows.push(r as u32);
     }
     // A note below the table only counts if nothing but notes follows it.
     if let (Some(&last_note), Some(&last_data)) =
