@@ -307,9 +307,8 @@ mod tests {
     use super::rows::{cell_flags, is_totals_label, row_flags};
     use super::*;
 
-    #[test]
-    fn columns_with_a_value_in_every_row_are_known() {
-        let text = b"Order,Line,SKU,Note\nSO-1,1,A,\nSO-1,2,B,gift\nSO-2,1,,\n";
+    /// The table detected in a CSV file of this text.
+    fn csv_region(text: &[u8]) -> TableRegion {
         let (sheet, _) = crate::source::csv::read_csv(
             (text, crate::source::csv::Backing::Memory),
             "t.csv",
@@ -321,6 +320,13 @@ mod tests {
         let Layout::Table(region) = detect(&sheet) else {
             panic!("no table");
         };
+        region
+    }
+
+    #[test]
+    fn columns_with_a_value_in_every_row_are_known() {
+        let text = b"Order,Line,SKU,Note\nSO-1,1,A,\nSO-1,2,B,gift\nSO-2,1,,\n";
+        let region = csv_region(text);
         assert_eq!(region.data_rows, [1, 2, 3]);
         // SKU is empty on row 4, Note on rows 2 and 4.
         assert_eq!(region.full_columns, [0, 1]);
@@ -332,17 +338,7 @@ mod tests {
         // after a gap; the data rows between them are taken a run at a time.
         let text = b"Order,Line,SKU,Qty\nSO-1,1,A,2\nSO-1,2,B,3\n,,,\nSO-2,1,C,4\n\
             Total,,,9\n,,,\nNote: figures from the ERP export of Monday\n";
-        let (sheet, _) = crate::source::csv::read_csv(
-            (text, crate::source::csv::Backing::Memory),
-            "t.csv",
-            "csv",
-            None,
-            1,
-        )
-        .unwrap();
-        let Layout::Table(region) = detect(&sheet) else {
-            panic!("no table");
-        };
+        let region = csv_region(text);
         assert_eq!(region.data_rows, [1, 2, 4]);
         assert_eq!(region.blank_rows, [3, 6]);
         assert_eq!(region.totals_rows, [5]);

@@ -170,23 +170,17 @@ where
 }
 
 /// [`read_pieces`] for text, whose values borrow from their piece until
-/// they are copied into the column. Plain text (most identifiers and codes)
-/// goes straight into the column; other cells take [`CellReader::text_str`].
+/// they are copied into the column.
 fn texts_of_pieces(pieces: Pieces, problems: &mut Vec<Problem>, reader: &CellReader) -> Texts {
     let mut out = Texts::with_capacity(pieces.iter().map(|(_, rows)| rows.len()).sum());
-    let as_is = reader.ty == FieldType::Text;
     let mut base = 0;
     for (piece, rows) in pieces {
         let (first, n) = (rows.start, rows.len());
         let mut visited = 0;
         piece.for_each_text_in(rows, |row, t| {
             let k = row - first;
-            if as_is && super::plain_text(t) {
-                out.push(Some(t));
-            } else {
-                let v = value(reader.text_str(t), base + k, || t.to_string(), problems);
-                out.push(v.as_deref());
-            }
+            let v = value(reader.text_str(t), base + k, || t.to_string(), problems);
+            out.push(v.as_deref());
             visited = k + 1;
         });
         // Rows past the column's end are empty cells.
