@@ -69,9 +69,9 @@ pub fn plain_decimal(b: &[u8], mark: DecimalMark) -> Option<i64> {
         Some(&c) if c == point => &digits[i + 1..],
         Some(_) => return None,
     };
-    // A mark with no places after it ("12.", "0,") is the full parser's to judge.
-    let marked = digits.len() > whole_digits;
-    if places.len() > DECIMAL_SCALE || (places.is_empty() && (marked || whole_digits == 0)) {
+    // "12." reads as 12, as it always has here (the full parser refuses it);
+    // a mark alone (".", "-,") is no number.
+    if places.len() > DECIMAL_SCALE || (whole_digits == 0 && places.is_empty()) {
         return None;
     }
     let mut frac = 0u64;
