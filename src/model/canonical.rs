@@ -247,11 +247,7 @@ impl Canonical {
         if !self.sources_of(entity).any(|s| tainted.any_in(s.id)) {
             return Some(df.lazy());
         }
-        let mut clean = Vec::with_capacity(df.height());
-        let visited = for_each_row(&df, |_, source, row| {
-            clean.push(source.zip(row).is_none_or(|(s, r)| !tainted.contains(s, r)));
-        });
-        let masked = visited.and_then(|()| {
+        let masked = clean_mask(&df, &tainted).and_then(|clean| {
             df.with_column(Column::new("_clean".into(), clean))?;
             Ok(())
         });
@@ -282,10 +278,7 @@ impl Canonical {
         if flagged.height() == 0 || !self.sources.iter().any(|s| tainted.any_in(s.id)) {
             return Ok(flagged);
         }
-        let mut clean = Vec::with_capacity(flagged.height());
-        for_each_row(&flagged, |_, source, row| {
-            clean.push(source.zip(row).is_none_or(|(s, r)| !tainted.contains(s, r)));
-        })?;
+        let clean = clean_mask(&flagged, &tainted)?;
         flagged.filter(&BooleanChunked::from_slice("_clean".into(), &clean))
     }
 
@@ -355,6 +348,16 @@ pub fn for_each_row(
         }
     }
     Ok(())
+}
+
+/// Per row of an entity's frame: whether it is not tainted (a row without
+/// provenance counts as clean).
+fn clean_mask(df: &DataFrame, tainted: &TaintedRows) -> PolarsResult<Vec<bool>> {
+    let mut clean = Vec::with_capacity(df.height());
+    for_each_row(df, |_, source, row| {
+        clean.push(source.zip(row).is_none_or(|(s, r)| !tainted.contains(s, r)));
+    })?;
+    Ok(clean)
 }
 
 /// One number per (source, row), for sets of rows.
