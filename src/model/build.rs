@@ -18,6 +18,7 @@ use crate::source::layout::{Layout, TableRegion};
 use super::canonical::{Canonical, Reject, RejectReason, SourceInfo};
 use super::cells::{ParsedColumn, read_cells_owned, read_column};
 use super::feed_findings::{FeedState, fill_down, unmapped_required};
+use super::kept::KeptRows;
 
 /// Builds every canonical table the plan feeds. A sheet for which `release`
 /// (given its file and sheet name) holds has its cells (and the line each
@@ -214,7 +215,7 @@ struct Pending {
     source: u32,
     fields: Vec<&'static Field>,
     display: Vec<u32>,
-    keep: Vec<usize>,
+    keep: KeptRows,
     parsed: Vec<Option<ParsedColumn>>,
     extras: polars::prelude::Column,
     decisions: Vec<String>,
@@ -226,12 +227,12 @@ struct Pending {
 impl Pending {
     fn finish(self, feed: &Feed) -> Built {
         let frame = super::frame::frame(
-            &super::frame::Kept {
+            super::frame::Kept {
                 feed,
                 entity: self.entity,
                 source: self.source,
                 fields: &self.fields,
-                display: &self.display,
+                display: self.display,
                 keep: &self.keep,
             },
             self.parsed,
@@ -363,17 +364,11 @@ fn parse_feed(
     {
         state.fills += fill_down(order_ids);
     }
-    // The records: the merged order rows, or else every row (not listed: a
-    // million row numbers would be 8 MB written only to be read once).
+    // The records: the merged order rows, or else every row.
     let merged: Option<Vec<usize>> =
         multi_row_orders.then(|| state.merge_order_rows(&fields, &mut parsed, &rows, sheet, feed));
-    let selection: Box<dyn Iterator<Item = usize>> = match &merged {
-        Some(records) => Box::new(records.iter().copied()),
-        None => Box::new(0..rows.len()),
-    };
     // Required fields: empty → missing_required; any problem → the row is rejected.
     let mut rejects = Vec::new();
-    let mut keep = Vec::with_capacity(merged.as_ref().map_or(rows.len(), Vec::len));
     let mut tainted: Vec<u32> = parsed
         .iter()
         .flatten()
@@ -385,26 +380,22 @@ fn parse_feed(
         .filter_map(|(f, p)| Some((*f, p.as_ref()?)))
         .filter(|(f, _)| f.required)
         .collect();
-    // Rows with a problem in a required field, marked once: most rows are then
-    // kept after a look at their required values alone.
-    let mut troubled = vec![false; rows.len()];
-    for (_, p) in &required {
-        for pr in &p.problems {
-            if let Some(t) = troubled.get_mut(pr.index) {
-                *t = true;
+    // The rows with a problem or an empty cell in a required field, ascending:
+    // only these are looked at one by one; every other row is kept as it is.
+    let troubled: Vec<usize> = {
+        let mut rows: Vec<usize> = Vec::new();
+        for (_, p) in &required {
+            rows.extend(p.problems.iter().map(|pr| pr.index));
+            if p.values.has_nulls() {
+                rows.extend(p.values.nulls());
             }
         }
-    }
-    // Rows with an empty required cell join them: a pass down each required
-    // column that has one, rather than a look at every column per row.
-    for (_, p) in required.iter().filter(|(_, p)| p.values.has_nulls()) {
-        p.values.mark_nulls(&mut troubled);
-    }
-    for i in selection {
-        if !troubled.get(i).copied().unwrap_or(true) {
-            keep.push(i);
-            continue;
-        }
+        rows.sort_unstable();
+        rows.dedup();
+        rows
+    };
+    // Whether record `i` is kept; a rejected one is listed with its reasons.
+    let mut judge = |i: usize| -> bool {
         let mut reasons = Vec::new();
         for &(f, p) in &required {
             // Problems are in row order: a binary search, not a scan per row.
@@ -435,18 +426,32 @@ fn parse_feed(
             }
         }
         if reasons.is_empty() {
-            keep.push(i);
-        } else {
-            tainted.push(display[i]);
-            rejects.push(Reject {
-                source: info.id,
-                row: display[i],
-                key: record_key(entity, &fields, &parsed, i),
-                identifiers: identifiers(&fields, &parsed, i),
-                reasons,
-            });
+            return true;
         }
-    }
+        tainted.push(display[i]);
+        rejects.push(Reject {
+            source: info.id,
+            row: display[i],
+            key: record_key(entity, &fields, &parsed, i),
+            identifiers: identifiers(&fields, &parsed, i),
+            reasons,
+        });
+        false
+    };
+    let keep = match merged {
+        // The merged order rows: each looked at if troubled.
+        Some(records) => KeptRows::listed(
+            records
+                .into_iter()
+                .filter(|&i| troubled.binary_search(&i).is_err() || judge(i))
+                .collect(),
+        ),
+        // Every row but the troubled ones that are rejected.
+        None => {
+            let dropped: Vec<usize> = troubled.into_iter().filter(|&i| !judge(i)).collect();
+            KeptRows::except(rows.len(), &dropped)
+        }
+    };
     let extras = super::frame::extra_columns(sheet, region, rp, &rows, &keep);
     let mut findings = state.findings;
     findings.extend(unmapped_required(info, &fields));

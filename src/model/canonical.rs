@@ -316,6 +316,23 @@ impl TaintedRows {
             .is_some_and(|bits| bits.iter().any(|w| *w != 0))
     }
 
+    /// The tainted rows of a source, ascending.
+    pub fn rows_in(&self, source: u32) -> impl Iterator<Item = u32> + Clone + '_ {
+        let words = self
+            .by_source
+            .get(source as usize)
+            .map_or(&[][..], Vec::as_slice);
+        words
+            .iter()
+            .enumerate()
+            .filter(|(_, word)| **word != 0)
+            .flat_map(|(w, &word)| {
+                (0..64u32)
+                    .filter(move |b| word >> b & 1 == 1)
+                    .map(move |b| w as u32 * 64 + b)
+            })
+    }
+
     pub fn contains(&self, source: u32, row: u32) -> bool {
         self.by_source
             .get(source as usize)

@@ -14,7 +14,7 @@ use crate::source::layout::TableRegion;
 
 use super::canonical::schema;
 use super::cells::{ParsedColumn, Values, raw_text};
-use super::slots::{Runs, compact};
+use super::kept::KeptRows;
 use super::values::{Keep, key_form};
 
 /// Everything a feed's frame is made from, besides its parsed columns. No
@@ -25,9 +25,9 @@ pub struct Kept<'k> {
     pub source: u32,
     pub fields: &'k [&'static Field],
     /// Display row of each record.
-    pub display: &'k [u32],
-    /// Indices of the records kept (not rejected).
-    pub keep: &'k [usize],
+    pub display: Vec<u32>,
+    /// The records kept (not rejected).
+    pub keep: &'k KeptRows,
 }
 
 /// The unmapped cells of each kept row (`rows` are the grid rows of the
@@ -37,7 +37,7 @@ pub fn extra_columns(
     region: &TableRegion,
     rp: &RegionPlan,
     rows: &[u32],
-    keep: &[usize],
+    keep: &KeptRows,
 ) -> Column {
     let mapped: std::collections::HashSet<u32> = rp
         .feeds
@@ -62,7 +62,7 @@ pub fn extra_columns(
     }
     let values: Vec<Option<String>> = keep
         .iter()
-        .map(|&i| {
+        .map(|i| {
             let r = rows[i] as usize;
             let mut obj = serde_json::Map::new();
             for (col, name) in &extra {
@@ -81,12 +81,11 @@ pub fn extra_columns(
 /// parsed column is converted and dropped in turn, so a large feed does not
 /// hold its parsed values and their polars copy at the same time.
 pub fn frame(
-    k: &Kept<'_>,
+    k: Kept<'_>,
     parsed: Vec<Option<ParsedColumn>>,
     extras: Column,
 ) -> PolarsResult<DataFrame> {
-    let (entity, source, fields, display, keep, feed) =
-        (k.entity, k.source, k.fields, k.display, k.keep, k.feed);
+    let (entity, source, fields, keep, feed) = (k.entity, k.source, k.fields, k.keep, k.feed);
     let n = keep.len();
     let derived_line_no = (entity == Entity::OrderLines && feed.column_of("line_no").is_none())
         .then(|| line_numbers(fields, &parsed, keep).into_column_at("line_no", Keep::All))
@@ -107,26 +106,12 @@ pub fn frame(
         Scalar::new(DataType::UInt32, AnyValue::UInt32(source)),
         n,
     ));
-    let identity = keep.len() == display.len() && keep.iter().enumerate().all(|(a, &b)| a == b);
-    let runs = (!identity).then(|| Runs::of(keep)).flatten();
-    // The display rows kept: a block copy per run of rows kept in order.
-    let rows: Vec<u32> = match (identity, &runs) {
-        (true, _) => display.to_vec(),
-        (false, Some(runs)) => {
-            let mut rows = display.to_vec();
-            compact(&mut rows, runs);
-            rows
-        }
-        (false, None) => keep.iter().map(|&i| display[i]).collect(),
-    };
+    // The display rows kept: a block move per run of rows kept in order.
+    let rows = keep.apply(k.display);
     cols.push(UInt32Chunked::from_vec("_row".into(), rows).into_column());
     // Each parsed column is converted from its kept rows and then dropped, the
     // columns side by side on the thread pool.
-    let at = match (identity, &runs) {
-        (true, _) => Keep::All,
-        (false, Some(runs)) => Keep::Runs(runs),
-        (false, None) => Keep::At(keep),
-    };
+    let at = keep.as_keep();
     let derived = derived_line_no.is_some();
     let (mut line_no, mut shipment_id) = (derived_line_no, derived_shipment);
     // A key column is made in the same task as its field's column.
@@ -198,13 +183,13 @@ use KeyColumn::{Built, Shared};
 
 /// A trimmed, upper-cased key column (`_sku_key`, `_location_key`), built
 /// straight into polars (no string per row).
-fn keyed(key: &str, values: Option<&Values>, keep: &[usize]) -> Column {
+fn keyed(key: &str, values: Option<&Values>, keep: &KeptRows) -> Column {
     let Some(values) = values else {
         return Column::full_null(key.into(), keep.len(), &DataType::String);
     };
     let mut builder = StringChunkedBuilder::new(key.into(), keep.len());
     let mut scratch = String::new();
-    for &i in keep {
+    for i in keep.iter() {
         match values.text(i) {
             // Most values are their own key already: no copy to fold.
             Some(t) if key_form(t.as_bytes()) => builder.append_value(&t),
@@ -229,7 +214,7 @@ fn keyed(key: &str, values: Option<&Values>, keep: &[usize]) -> Column {
 fn line_numbers(
     fields: &[&'static Field],
     parsed: &[Option<ParsedColumn>],
-    keep: &[usize],
+    keep: &KeptRows,
 ) -> Values {
     let pos = fields.iter().position(|f| f.name == "order_id");
     let ids = pos.and_then(|p| parsed.get(p)).and_then(|p| p.as_ref());
@@ -237,7 +222,7 @@ fn line_numbers(
     let mut seen: HashMap<std::borrow::Cow<'_, str>, i64> = HashMap::new();
     Values::Int(
         keep.iter()
-            .map(|&i| {
+            .map(|i| {
                 let id = ids.and_then(|p| p.values.text(i)).unwrap_or_default();
                 let n = seen.entry(id).or_insert(0);
                 *n += 1;
@@ -251,7 +236,7 @@ fn line_numbers(
 fn shipment_ids(
     fields: &[&'static Field],
     parsed: &[Option<ParsedColumn>],
-    keep: &[usize],
+    keep: &KeptRows,
 ) -> Values {
     let col = |name: &str| {
         fields
@@ -264,7 +249,7 @@ fn shipment_ids(
     let mut seen: HashMap<String, usize> = HashMap::new();
     Values::Text(
         keep.iter()
-            .map(|&i| {
+            .map(|i| {
                 if let Some(t) = tracking.and_then(|p| p.values.text(i)) {
                     return Some(std::borrow::Cow::Owned(t.into_owned()));
                 }

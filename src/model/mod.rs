@@ -5,6 +5,7 @@ pub mod canonical;
 pub mod cells;
 mod feed_findings;
 mod frame;
+pub mod kept;
 pub mod schema;
 pub mod slots;
 pub mod texts;

@@ -70,7 +70,7 @@ impl<T: Copy + Default> Slots<T> {
 
     /// Whether any row holds no value.
     pub fn has_nulls(&self) -> bool {
-        self.valid.contains(&false)
+        any_off(&self.valid)
     }
 
     pub fn get(&self, i: usize) -> Option<T> {
@@ -104,7 +104,32 @@ impl<T: Copy + Default> Slots<T> {
 /// The polars null mask of a column's validity flags: none when every row
 /// has a value.
 pub fn null_mask(valid: Vec<bool>) -> Option<Bitmap> {
-    valid.contains(&false).then(|| valid.into_iter().collect())
+    any_off(&valid).then(|| valid.into_iter().collect())
+}
+
+/// Rows looked at together: a block with every flag on is passed over at once.
+const BLOCK: usize = 64;
+
+fn all_on(block: &[bool]) -> bool {
+    // Without an early exit, so the block is tested a vector at a time.
+    block.iter().fold(true, |all, &on| all & on)
+}
+
+/// Whether any flag is off.
+pub fn any_off(flags: &[bool]) -> bool {
+    !flags.chunks(BLOCK).all(all_on)
+}
+
+/// The rows whose flag is off, ascending.
+pub fn off_rows(flags: &[bool]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (b, block) in flags.chunks(BLOCK).enumerate() {
+        if !all_on(block) {
+            let first = b * BLOCK;
+            out.extend((0..block.len()).filter(|&i| !block[i]).map(|i| first + i));
+        }
+    }
+    out
 }
 
 /// The rows a table keeps, ascending, as runs of consecutive rows: worked out
@@ -130,6 +155,30 @@ impl Runs {
             runs,
             len: ascending.len(),
         })
+    }
+
+    /// Every row below `total` but the `dropped` ones (ascending, each once):
+    /// a run per stretch between them, without a list of the rows kept.
+    pub fn except(total: usize, dropped: &[usize]) -> Option<Runs> {
+        if !dropped.windows(2).all(|w| w[0] < w[1]) || dropped.last().is_some_and(|&d| d >= total) {
+            return None;
+        }
+        let starts = std::iter::once(0).chain(dropped.iter().map(|&d| d + 1));
+        let ends = dropped.iter().copied().chain(std::iter::once(total));
+        let runs = starts
+            .zip(ends)
+            .filter(|(from, to)| from < to)
+            .map(|(from, to)| (from, to - from))
+            .collect();
+        Some(Runs {
+            runs,
+            len: total - dropped.len(),
+        })
+    }
+
+    /// The rows kept, a range per run, in order.
+    pub fn ranges(&self) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+        self.runs.iter().map(|&(from, n)| from..from + n)
     }
 
     /// Rows kept.
@@ -267,6 +316,46 @@ mod tests {
             let mut got = v.clone();
             compact(&mut got, &Runs::of(&keep).unwrap());
             assert_eq!(got, one_by_one(&v, &keep), "{keep:?}");
+        }
+    }
+
+    #[test]
+    fn runs_around_dropped_rows_are_the_runs_of_the_rows_left() {
+        for (total, dropped) in [
+            (0, vec![]),
+            (5, vec![]),
+            (5, vec![0]),
+            (5, vec![4]),
+            (6, vec![1, 2, 5]),
+            (3, vec![0, 1, 2]),
+        ] {
+            let left: Vec<usize> = (0..total).filter(|i| !dropped.contains(i)).collect();
+            let runs = Runs::except(total, &dropped).unwrap();
+            assert_eq!(Some(&runs), Runs::of(&left).as_ref(), "{total} {dropped:?}");
+            assert_eq!(runs.ranges().flatten().collect::<Vec<_>>(), left);
+        }
+        // Not ascending, repeated, or past the end: no runs.
+        assert_eq!(Runs::except(5, &[3, 1]), None);
+        assert_eq!(Runs::except(5, &[1, 1]), None);
+        assert_eq!(Runs::except(5, &[5]), None);
+    }
+
+    #[test]
+    fn rows_off_are_found_in_blocks_as_one_by_one() {
+        for n in [0, 1, 63, 64, 65, 200] {
+            for off in [
+                vec![],
+                vec![0],
+                vec![63],
+                vec![64, 65],
+                vec![n.max(1) - 1],
+                vec![5, 130],
+            ] {
+                let flags: Vec<bool> = (0..n).map(|i| !off.contains(&i)).collect();
+                let expected: Vec<usize> = (0..n).filter(|&i| !flags[i]).collect();
+                assert_eq!(off_rows(&flags), expected, "{n} {off:?}");
+                assert_eq!(any_off(&flags), !expected.is_empty(), "{n} {off:?}");
+            }
         }
     }
 

@@ -97,7 +97,7 @@ impl Texts {
 
     /// Whether any row holds no value.
     pub fn has_nulls(&self) -> bool {
-        self.valid.contains(&false)
+        super::slots::any_off(&self.valid)
     }
 
     pub fn get(&self, i: usize) -> Option<&str> {

@@ -100,14 +100,7 @@ impl Values {
 
     /// The rows that hold no value, ascending.
     pub fn nulls(&self) -> Vec<usize> {
-        fn empty(valid: &[bool]) -> Vec<usize> {
-            valid
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| !**v)
-                .map(|(i, _)| i)
-                .collect()
-        }
+        use super::slots::off_rows as empty;
         match self {
             Values::Text(v) => empty(v.valid()),
             Values::Int(v) => empty(v.valid()),

@@ -153,7 +153,7 @@ fn later_occurrences(
     sources: Vec<u32>,
 ) -> PolarsResult<DataFrame> {
     let taking_part = repeats::taking_part(df, &spec.present, &sources, &ctx.data.tainted_rows())?;
-    let hashes = {
+    let positions = {
         // A table of one source holds it as a constant: nothing to hash.
         let one_source = df.column("_source")?.as_scalar_column().is_some();
         let mut parts = if one_source {
@@ -169,10 +169,9 @@ fn later_occurrences(
         );
         // Plain columns are selected without a copy.
         let hashed = df.clone().lazy().select(parts).collect()?;
-        repeats::key_hashes(&hashed)?
+        repeats::repeated_rows(&hashed, &taking_part)?
     };
-    let positions = repeats::repeated_rows(&hashes, &taking_part);
-    drop((hashes, taking_part));
+    drop(taking_part);
     let positions = IdxCa::from_vec("_pos".into(), positions);
     let key_names: Vec<String> = (0..spec.parts.len()).map(|i| format!("_k{i}")).collect();
     let mut select = vec![col("_source"), col("_row"), col("_pos")];

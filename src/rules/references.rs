@@ -75,11 +75,33 @@ fn not_in(lf: LazyFrame, known: LazyFrame, on: &str) -> PolarsResult<LazyFrame> 
         .unique(None, UniqueKeepStrategy::Any)
         .collect()?;
     let set = known.column(on)?.as_materialized_series().clone();
-    Ok(lf.filter(
-        col(on)
-            .is_not_null()
-            .and(col(on).is_in(lit(set).implode(false), false).not()),
-    ))
+    let rows = lf.collect()?;
+    let mask = unknown(rows.column(on)?.as_materialized_series(), &set)?;
+    Ok(rows.filter(&mask)?.lazy())
+}
+
+/// Per value: whether it is present and not in `set`. polars looks a column
+/// up on one thread; the values are looked up in a piece per thread here.
+fn unknown(values: &Series, set: &Series) -> PolarsResult<BooleanChunked> {
+    use rayon::prelude::*;
+    let set = set.implode()?.into_series();
+    let piece = values
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(1 << 14);
+    let pieces: Vec<BooleanChunked> = (0..values.len().div_ceil(piece))
+        .into_par_iter()
+        .map(|i| {
+            let values = values.slice((i * piece) as i64, piece);
+            let found = is_in(&values, &set, false)?;
+            Ok(&!&found & &values.is_not_null())
+        })
+        .collect::<PolarsResult<_>>()?;
+    let mut mask = BooleanChunked::full(values.name().clone(), false, 0);
+    for piece in &pieces {
+        mask.append(piece)?;
+    }
+    Ok(mask)
 }
 
 /// A one-column frame of texts (keys of rejected rows, for joins).

@@ -30,6 +30,10 @@ pub fn taking_part(
             let mut out = Vec::with_capacity(n);
             for arr in present.downcast_iter() {
                 match arr.validity() {
+                    // Every row present (the usual case): no bit by bit.
+                    None if arr.values().unset_bits() == 0 => {
+                        out.resize(out.len() + arr.len(), true)
+                    }
                     None => out.extend(arr.values().iter()),
                     Some(valid) => {
                         out.extend(arr.values().iter().zip(valid.iter()).map(|(v, ok)| v && ok))
@@ -53,9 +57,7 @@ pub fn taking_part(
                 None => out.fill(false),
                 Some(source) => {
                     if tainted.any_in(source) {
-                        for (t, &row) in out.iter_mut().zip(rows) {
-                            *t &= !tainted.contains(source, row);
-                        }
+                        untaint(&mut out, rows, tainted.rows_in(source));
                     }
                 }
             }
@@ -71,32 +73,139 @@ pub fn taking_part(
     Ok(out)
 }
 
+/// Clears `out` at the rows (of `rows`, one per entry of `out`) that are
+/// `tainted`. Rows in ascending order (a source read top to bottom) are each
+/// found by a search, the tainted being few; otherwise every row is looked at.
+fn untaint(out: &mut [bool], rows: &[u32], tainted: impl Iterator<Item = u32> + Clone) {
+    if rows.windows(2).all(|w| w[0] < w[1]) {
+        for row in tainted {
+            if let Ok(i) = rows.binary_search(&row)
+                && let Some(t) = out.get_mut(i)
+            {
+                *t = false;
+            }
+        }
+    } else {
+        let set: std::collections::HashSet<u32> = tainted.collect();
+        for (t, row) in out.iter_mut().zip(rows) {
+            *t &= !set.contains(row);
+        }
+    }
+}
+
 /// Rows hashed per piece, the pieces side by side.
 const PIECE: usize = 1 << 17;
 
-/// One hash per row over every column of `parts` (nulls hash alike, as they
-/// group alike), mixed down to 32 bits: half the memory of polars' 64-bit
-/// hashes. Two different keys share a hash about once in four billion pairs,
+/// Rows are dealt into this many parts by the top bits of their hash: a part's
+/// table of slots is small enough for the core's fastest cache, and the parts
+/// are searched side by side.
+const PART_BITS: u32 = 6;
+const PARTS: usize = 1 << PART_BITS;
+
+/// The rows taking part of a piece of the table, dealt into parts by hash:
+/// (hash, row) in row order.
+type Dealt = Vec<Vec<(u32, IdxSize)>>;
+
+/// The positions, ascending, of the rows taking part whose key hash (over
+/// every column of `parts`) some other row taking part carries too.
+///
+/// One hash per row, mixed down to 32 bits (nulls hash alike, as they group
+/// alike). Two different keys share a hash about once in four billion pairs,
 /// which costs a candidate row, never a finding: candidates are grouped on
 /// their keys exactly. Hashes do not depend on where the table is cut, so
-/// pieces of it are hashed side by side.
-pub fn key_hashes(parts: &DataFrame) -> PolarsResult<Vec<u32>> {
+/// pieces of it are hashed side by side, each dealing its rows into parts.
+pub fn repeated_rows(parts: &DataFrame, taking_part: &[bool]) -> PolarsResult<Vec<IdxSize>> {
     let n = parts.height();
-    let mut out = vec![0u32; n];
-    out.par_chunks_mut(PIECE)
-        .enumerate()
-        .try_for_each(|(i, dest)| {
-            let piece = parts.slice((i * PIECE) as i64, dest.len());
-            let hashes = hash_rows(&piece)?;
-            if hashes.len() != dest.len() {
-                polars_bail!(ComputeError: "a key hash per row was expected");
+    if taking_part.len() != n {
+        polars_bail!(ComputeError: "a taking-part flag per row was expected");
+    }
+    let pieces: Vec<Dealt> = (0..n.div_ceil(PIECE))
+        .into_par_iter()
+        .map(|i| {
+            let first = i * PIECE;
+            let piece = parts.slice(first as i64, PIECE.min(n - first));
+            let hashes: Vec<u32> = hash_rows(&piece)?.into_iter().map(mix).collect();
+            let taking = taking_part.get(first..first + hashes.len());
+            match taking {
+                Some(taking) => Ok(deal(&hashes, taking, first)),
+                None => polars_bail!(ComputeError: "a key hash per row was expected"),
             }
-            for (d, h) in dest.iter_mut().zip(hashes) {
-                *d = mix(h);
-            }
-            Ok(())
-        })?;
-    Ok(out)
+        })
+        .collect::<PolarsResult<_>>()?;
+    Ok(repeats_of_dealt(&pieces))
+}
+
+/// [`repeated_rows`] of hashes already made, as one piece.
+#[cfg(test)]
+fn repeated_among(hashes: &[u32], taking_part: &[bool]) -> Vec<IdxSize> {
+    repeats_of_dealt(&[deal(hashes, taking_part, 0)])
+}
+
+fn repeats_of_dealt(pieces: &[Dealt]) -> Vec<IdxSize> {
+    let mut out: Vec<IdxSize> = (0..PARTS)
+        .into_par_iter()
+        .flat_map_iter(|p| repeats_in_part(pieces.iter().filter_map(|d| d.get(p))))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// The rows of a piece (its first row at `first`) that take part, by part.
+fn deal(hashes: &[u32], taking_part: &[bool], first: usize) -> Dealt {
+    let room = hashes.len() / PARTS + hashes.len() / PARTS / 4 + 8;
+    let mut dealt: Dealt = (0..PARTS).map(|_| Vec::with_capacity(room)).collect();
+    for (i, (&h, &taking)) in hashes.iter().zip(taking_part).enumerate() {
+        if taking && let Some(part) = dealt.get_mut((h >> (32 - PART_BITS)) as usize) {
+            part.push((h, (first + i) as IdxSize));
+        }
+    }
+    dealt
+}
+
+/// The rows of one part whose hash another row of the part carries too.
+///
+/// A table of two bits a slot (seen once, seen again), eight slots a row, is
+/// filled in one pass; only the rows in a slot seen again (about a tenth) are
+/// then sorted by hash to find the exact repeats. No hash table, no sort of
+/// every row.
+fn repeats_in_part<'a>(
+    lists: impl Iterator<Item = &'a Vec<(u32, IdxSize)>> + Clone,
+) -> Vec<IdxSize> {
+    let rows = || lists.clone().flatten().copied();
+    let count: usize = lists.clone().map(Vec::len).sum();
+    if count < 2 {
+        return Vec::new();
+    }
+    // The slot is taken from the bits below the part's own.
+    let slots = (count * 8)
+        .next_power_of_two()
+        .clamp(64, 1 << (32 - PART_BITS));
+    let bits = slots.trailing_zeros();
+    let at = |h: u32| {
+        let s = ((h << PART_BITS) >> (32 - bits)) as usize;
+        (s / 32, s % 32 * 2)
+    };
+    let mut table = vec![0u64; slots / 32];
+    for (h, _) in rows() {
+        let (word, bit) = at(h);
+        // Without a branch: seen before sets "again".
+        let w = table[word];
+        let once = 1u64 << bit;
+        table[word] = w | once | ((w & once) << 1);
+    }
+    let mut candidates: Vec<(u32, IdxSize)> = rows()
+        .filter(|&(h, _)| {
+            let (word, bit) = at(h);
+            table[word] >> (bit + 1) & 1 == 1
+        })
+        .collect();
+    candidates.sort_unstable();
+    candidates
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+        .flatten()
+        .map(|&(_, i)| i)
+        .collect()
 }
 
 /// The top 32 bits of a multiplicative mix: every bit of the hash counts.
@@ -119,73 +228,32 @@ fn hash_rows(parts: &DataFrame) -> PolarsResult<Vec<u64>> {
     Ok(hashes)
 }
 
-/// The positions, ascending, of the rows taking part whose hash some other row
-/// taking part carries too.
-///
-/// A table of two bits a slot (seen once, seen again), eight slots a row, is
-/// filled in one pass; it is small enough to stay in the core's cache. Only the
-/// rows in a slot seen again (about a tenth) are then sorted by hash to find
-/// the exact repeats. No hash table, no sort of every row.
-pub fn repeated_rows(hashes: &[u32], taking_part: &[bool]) -> Vec<IdxSize> {
-    // A slot per value of the top bits of a 32-bit hash at most.
-    let most = usize::try_from(1u64 << 32).unwrap_or(usize::MAX);
-    let slots = (hashes.len().max(1) * 8)
-        .next_power_of_two()
-        .clamp(64, most);
-    let shift = 32 - slots.trailing_zeros();
-    // Hashes are mixed already: the slot is taken from their top bits.
-    let slot = |h: u32| (u64::from(h) >> shift) as usize;
-    let at = |h: u32| {
-        let s = slot(h);
-        (s / 32, s % 32 * 2)
-    };
-    let rows = || {
-        hashes
-            .iter()
-            .zip(taking_part)
-            .enumerate()
-            .filter(|(_, (_, t))| **t)
-            .map(|(i, (&h, _))| (i, h))
-    };
-    let mut table = vec![0u64; slots / 32];
-    for (_, h) in rows() {
-        let (word, bit) = at(h);
-        // Without a branch: seen before sets "again".
-        let w = table[word];
-        let once = 1u64 << bit;
-        table[word] = w | once | ((w & once) << 1);
-    }
-    let mut candidates: Vec<(u32, IdxSize)> = rows()
-        .filter(|&(_, h)| {
-            let (word, bit) = at(h);
-            table[word] >> (bit + 1) & 1 == 1
-        })
-        .map(|(i, h)| (h, i as IdxSize))
-        .collect();
-    drop(table);
-    candidates.par_sort_unstable();
-    let mut out: Vec<IdxSize> = candidates
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|run| run.len() > 1)
-        .flatten()
-        .map(|&(_, i)| i)
-        .collect();
-    out.sort_unstable();
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn tainted_rows_are_cleared_in_order_or_not() {
+        let tainted = [4u32, 9, 30];
+        let mut out = vec![true; 5];
+        untaint(&mut out, &[2, 4, 5, 9, 12], tainted.iter().copied());
+        assert_eq!(out, [true, false, true, false, true]);
+        let mut out = vec![true, true, false, true];
+        untaint(&mut out, &[9, 3, 4, 4], tainted.iter().copied());
+        assert_eq!(out, [false, true, false, false]);
+    }
+
+    #[test]
     fn only_rows_whose_hash_recurs_are_found() {
         assert_eq!(
-            repeated_rows(&[7, 3, 7, 9, 3, 7], &[true; 6]),
+            repeated_among(&[7, 3, 7, 9, 3, 7], &[true; 6]),
             [0, 1, 2, 4, 5]
         );
-        assert_eq!(repeated_rows(&[1, 2, 3], &[true; 3]), Vec::<IdxSize>::new());
-        assert_eq!(repeated_rows(&[], &[]), Vec::<IdxSize>::new());
+        assert_eq!(
+            repeated_among(&[1, 2, 3], &[true; 3]),
+            Vec::<IdxSize>::new()
+        );
+        assert_eq!(repeated_among(&[], &[]), Vec::<IdxSize>::new());
     }
 
     #[test]
@@ -203,7 +271,7 @@ mod tests {
             .filter(|&i| counts[&hashes[i]] > 1)
             .map(|i| i as IdxSize)
             .collect();
-        let got = repeated_rows(&hashes, &vec![true; hashes.len()]);
+        let got = repeated_among(&hashes, &vec![true; hashes.len()]);
         assert_eq!(got.len(), 10_000);
         assert_eq!(got, expected);
     }
@@ -211,23 +279,53 @@ mod tests {
     #[test]
     fn rows_not_taking_part_neither_repeat_nor_are_repeated() {
         // Rows 1 and 4 share a hash, but row 4 does not take part (tainted).
-        let got = repeated_rows(&[5, 9, 5, 2, 9], &[true, true, true, true, false]);
+        let got = repeated_among(&[5, 9, 5, 2, 9], &[true, true, true, true, false]);
         assert_eq!(got, [0, 2]);
     }
 
     #[test]
-    fn hashes_do_not_depend_on_how_the_table_is_cut() {
+    fn repeats_are_found_across_pieces_as_in_one_piece() {
         let n = PIECE * 2 + 17;
-        let ids: Vec<String> = (0..n).map(|i| format!("SO-{}", i % 1000)).collect();
+        // Every key once, but rows 5, PIECE + 5 and 2 * PIECE + 3 share one,
+        // and rows 8 and 9 share a null line number under one id.
+        let ids: Vec<String> = (0..n)
+            .map(|i| match i {
+                i if i == PIECE + 5 || i == 2 * PIECE + 3 => "SO-5".to_string(),
+                9 => "SO-8".to_string(),
+                i => format!("SO-{i}"),
+            })
+            .collect();
         let lines: Vec<Option<i64>> = (0..n)
-            .map(|i| (i % 7 != 0).then_some(i as i64 % 4))
+            .map(|i| match i {
+                8 | 9 => None,
+                i if i == PIECE + 5 || i == 2 * PIECE + 3 => Some(5),
+                i => Some(i as i64),
+            })
             .collect();
         let df = df!("order_id" => ids, "line_no" => lines).unwrap();
+        let taking = vec![true; n];
+        let got = repeated_rows(&df, &taking).unwrap();
         let whole: Vec<u32> = hash_rows(&df).unwrap().into_iter().map(mix).collect();
-        assert_eq!(key_hashes(&df).unwrap(), whole);
-        // Equal keys hash alike across pieces: row i and row i + 28,000 (a
-        // multiple of 1000 and of 7 and of 4).
-        assert_eq!(whole[5], whole[5 + 28_000]);
-        assert_ne!(whole[5], whole[6]);
+        assert_eq!(got, repeated_among(&whole, &taking));
+        // Besides the repeats, 32-bit hashes of 262k keys share a few values
+        // by chance (candidates, grouped exactly later).
+        let keys = [5, 8, 9, PIECE + 5, 2 * PIECE + 3].map(|i| i as IdxSize);
+        assert!(keys.iter().all(|k| got.contains(k)), "{got:?}");
+        assert!(got.len() < keys.len() + 40, "{got:?}");
+        // A row not taking part is neither a repeat nor repeated.
+        let mut taking = taking;
+        taking[PIECE + 5] = false;
+        taking[9] = false;
+        let got = repeated_rows(&df, &taking).unwrap();
+        assert_eq!(got, repeated_among(&whole, &taking));
+        for (row, found) in [
+            (5, true),
+            (2 * PIECE + 3, true),
+            (PIECE + 5, false),
+            (8, false),
+            (9, false),
+        ] {
+            assert_eq!(got.contains(&(row as IdxSize)), found, "row {row}");
+        }
     }
 }

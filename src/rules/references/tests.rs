@@ -258,3 +258,28 @@ fn a_shipment_for_an_unknown_order_is_flagged_only_when_order_sheets_exist() {
     let no_orders = canonical(vec![ship_source(0)], vec![(Entity::Shipments, ships(0))]);
     assert_eq!(cells(&run(&SHIPMENT_ORDER_UNKNOWN, &no_orders)), []);
 }
+
+#[test]
+fn values_looked_up_in_pieces_keep_their_rows() {
+    // More rows than one piece: three unknown values, a null, across pieces.
+    let n = 3 * (1 << 14) + 7;
+    let values: Vec<Option<String>> = (0..n)
+        .map(|i| match i {
+            5 | 20_000 => Some("NOPE".to_string()),
+            9 => None,
+            i if i == n - 1 => Some("ALSO-NOPE".to_string()),
+            i => Some(format!("K-{}", i % 100)),
+        })
+        .collect();
+    let values = Series::new("k".into(), values);
+    let known: Vec<String> = (0..100).map(|i| format!("K-{i}")).collect();
+    let mask = unknown(&values, &Series::new("k".into(), known)).unwrap();
+    assert_eq!(mask.len(), n);
+    let flagged: Vec<usize> = mask
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| *f == Some(true))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(flagged, [5, 20_000, n - 1]);
+}
