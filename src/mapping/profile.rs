@@ -124,16 +124,21 @@ fn tally(count: &mut usize, yes: bool) {
 fn profile_text(p: &mut ValueProfile, t: &str) {
     let number = parse_number(t);
     let date = looks_like_date(t);
-    let folded = fold(t);
+    // No status or yes/no word has a digit: a value with one is not folded.
+    let digits = t.bytes().any(|b| b.is_ascii_digit());
+    let folded = if digits { String::new() } else { fold(t) };
     tally(&mut p.numbers, number.is_some());
     tally(&mut p.integers, number.is_some_and(|n| n.whole));
     tally(&mut p.negatives, number.is_some_and(|n| n.negative));
     tally(&mut p.dates, date);
     tally(&mut p.emails, is_email(t));
-    tally(&mut p.money_text, number.is_none() && is_money(t));
+    tally(&mut p.money_text, number.is_none() && digits && is_money(t));
     tally(&mut p.currency_codes, is_currency_code(t));
-    tally(&mut p.statuses, STATUS_WORDS.contains(&folded.as_str()));
-    let yes_no = BOOL_WORDS.contains(&folded.as_str()) || CHECK_MARKS.contains(&t);
+    tally(
+        &mut p.statuses,
+        !digits && STATUS_WORDS.contains(&folded.as_str()),
+    );
+    let yes_no = (!digits && BOOL_WORDS.contains(&folded.as_str())) || CHECK_MARKS.contains(&t);
     tally(&mut p.booleans, yes_no);
     let fractional_or_negative = number.is_some_and(|n| !n.whole || n.negative);
     tally(
@@ -242,6 +247,21 @@ fn is_currency_code(t: &str) -> bool {
 fn is_money(t: &str) -> bool {
     let s = t.trim();
     let unsigned = s.strip_prefix(['-', '\u{2212}']).map_or(s, str::trim_start);
+    // A marker starts `unsigned` or ends `s`: a look at those two bytes
+    // rules most values out before any marker is tried.
+    let (first, last) = (unsigned.bytes().next(), s.bytes().last());
+    let markers = CURRENCY_SYMBOLS.iter().chain(CURRENCY_CODES.iter());
+    let same =
+        |a: Option<u8>, b: Option<&u8>| a.zip(b).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
+    markers
+        .clone()
+        .any(|m| same(first, m.as_bytes().first()) || same(last, m.as_bytes().last()))
+        && has_marker_and_number(s, unsigned)
+}
+
+/// Whether `unsigned` starts or `s` ends with a currency marker, the rest
+/// being a number.
+fn has_marker_and_number(s: &str, unsigned: &str) -> bool {
     let markers = CURRENCY_SYMBOLS.iter().chain(CURRENCY_CODES.iter());
     for marker in markers {
         let before = strip_prefix_ignore_case(unsigned, marker);
@@ -525,7 +545,34 @@ mod tests {
         assert_eq!((p.distinct, p.all_unique), (DISTINCT_CAP, false));
     }
 
+    #[test]
+    fn no_status_or_yes_no_word_has_a_digit() {
+        // Values with a digit are not folded to look for these words.
+        for word in STATUS_WORDS.iter().chain(BOOL_WORDS) {
+            assert!(!word.bytes().any(|b| b.is_ascii_digit()), "{word}");
+        }
+    }
+
     proptest! {
+        /// The look at the first and last byte only rules out values that no
+        /// marker could start or end.
+        #[test]
+        fn money_is_found_as_by_trying_every_marker(
+            sign in prop::sample::select(vec!["", "-", "- ", "\u{2212}"]),
+            before in prop::sample::select(vec!["", "$", "€ ", "EUR ", "usd", "R$", "kr ", "X", "SKU-"]),
+            number in "[0-9]{0,4}([.,][0-9]{1,3})?",
+            after in prop::sample::select(vec!["", " €", "EUR", " zł", "Fr", "%", "a", " CHF"]),
+        ) {
+            let t = format!("{sign}{before}{number}{after}");
+            let s = t.trim();
+            let unsigned = s.strip_prefix(['-', '\u{2212}']).map_or(s, str::trim_start);
+            prop_assert_eq!(is_money(&t), has_marker_and_number(s, unsigned), "{}", t);
+            // Money has a digit: values without one are not tried.
+            if !t.bytes().any(|b| b.is_ascii_digit()) {
+                prop_assert!(!is_money(&t), "{}", t);
+            }
+        }
+
         #[test]
         fn never_panics_and_counts_stay_within_total(values in prop::collection::vec(".{0,20}", 0..20)) {
             let p = profile_values(values.iter().map(|v| SampleValue::Text(v)));
