@@ -108,22 +108,32 @@ impl Texts {
     /// of at most 12 bytes is given to `short` as its length and its bytes
     /// straight from its view (little-endian, zero past the length), a longer
     /// one to `long` as its bytes.
+    ///
+    /// A large column is tested a piece per thread.
     pub fn all_values(
         &self,
-        short: impl Fn(u32, u128) -> bool,
-        long: impl Fn(&[u8]) -> bool,
+        short: impl Fn(u32, u128) -> bool + Sync,
+        long: impl Fn(&[u8]) -> bool + Sync,
     ) -> bool {
-        self.views
-            .views()
-            .iter()
-            .zip(&self.valid)
+        use rayon::prelude::*;
+        const PIECE: usize = 1 << 16;
+        let views = self.views.views();
+        views
+            .par_chunks(PIECE)
+            .zip(self.valid.par_chunks(PIECE))
             .enumerate()
-            .all(|(i, (view, &valid))| {
-                !valid
-                    || match view.length <= View::MAX_INLINE_SIZE {
-                        true => short(view.length, inline_word(view)),
-                        false => long(self.views.value(i).as_bytes()),
-                    }
+            .all(|(p, (views, valid))| {
+                views
+                    .iter()
+                    .zip(valid)
+                    .enumerate()
+                    .all(|(k, (view, &valid))| {
+                        !valid
+                            || match view.length <= View::MAX_INLINE_SIZE {
+                                true => short(view.length, inline_word(view)),
+                                false => long(self.views.value(p * PIECE + k).as_bytes()),
+                            }
+                    })
             })
     }
 

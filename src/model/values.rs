@@ -352,5 +352,15 @@ mod tests {
         let mixed = Values::Text([Some(long), Some("b")].into_iter().collect());
         assert!(!mixed.in_key_form());
         assert!(!Values::Int(vec![Some(1)].into()).in_key_form());
+        // A column of several pieces: one value not in key form, in the last
+        // piece, a long one past the first.
+        let ids: Vec<String> = (0..200_000).map(|i| format!("SKU-{i}")).collect();
+        let mut rows: Vec<Option<&str>> = ids.iter().map(|s| Some(s.as_str())).collect();
+        rows[70_000] = Some(long);
+        rows[100] = None;
+        let column = |rows: &[Option<&str>]| Values::Text(rows.iter().copied().collect());
+        assert!(column(&rows).in_key_form());
+        rows[199_999] = Some("sku-199999");
+        assert!(!column(&rows).in_key_form());
     }
 }
