@@ -4,7 +4,8 @@
 
 use crate::inventory::Inventory;
 use crate::model::Entity;
-use crate::source::layout::Layout;
+use crate::source::Sheet;
+use crate::source::layout::{Layout, TableRegion};
 
 use super::headers::Evidence;
 
@@ -54,12 +55,28 @@ impl RegionPlan {
 
 /// The plan auto-mapping proposes for every table of the inventory.
 pub fn auto(inv: &Inventory) -> Plan {
-    let mut regions = Vec::new();
-    for (fi, file) in inv.files.iter().enumerate() {
-        for (si, (sheet, table)) in file.source.sheets.iter().zip(&file.tables).enumerate() {
-            let Layout::Table(region) = &table.layout else {
-                continue;
-            };
+    use rayon::prelude::*;
+    let tables: Vec<(usize, usize, &Sheet, &TableRegion)> = inv
+        .files
+        .iter()
+        .enumerate()
+        .flat_map(|(fi, file)| {
+            file.source
+                .sheets
+                .iter()
+                .zip(&file.tables)
+                .enumerate()
+                .filter_map(move |(si, (sheet, table))| match &table.layout {
+                    Layout::Table(region) => Some((fi, si, sheet, region)),
+                    _ => None,
+                })
+        })
+        .collect();
+    // The tables side by side: one table's mapping while another's columns
+    // are profiled.
+    let regions = tables
+        .par_iter()
+        .filter_map(|&(fi, si, sheet, region)| {
             let feeds: Vec<Feed> = super::region::guess(sheet, region)
                 .into_iter()
                 .map(|m| Feed {
@@ -81,14 +98,12 @@ pub fn auto(inv: &Inventory) -> Plan {
                         .collect(),
                 })
                 .collect();
-            if !feeds.is_empty() {
-                regions.push(RegionPlan {
-                    file: fi,
-                    sheet: si,
-                    feeds,
-                });
-            }
-        }
-    }
+            (!feeds.is_empty()).then_some(RegionPlan {
+                file: fi,
+                sheet: si,
+                feeds,
+            })
+        })
+        .collect();
     Plan { regions }
 }
