@@ -221,6 +221,10 @@ struct Chunk {
     /// The same of the record being read, so far.
     filled_now: bool,
     label_now: bool,
+    /// Line ends in the chunk's text, when its line numbers count from its
+    /// own start: the lines of the chunks before it are added when they are
+    /// merged (rather than counted again by each chunk).
+    newlines: Option<u32>,
 }
 
 #[derive(Default)]
@@ -499,7 +503,14 @@ fn merge(mut chunks: Vec<Chunk>) -> Parsed {
         last_unfilled: vec![None; width],
     };
     let mut offset = 0u32;
-    for ((chunk, texts), unfilled) in chunks.into_iter().zip(texts).zip(unfilled) {
+    let mut lines_before = 0u32;
+    for ((mut chunk, texts), unfilled) in chunks.into_iter().zip(texts).zip(unfilled) {
+        if let Some(newlines) = chunk.newlines {
+            if lines_before > 0 {
+                chunk.lines.iter_mut().for_each(|l| *l += lines_before);
+            }
+            lines_before += newlines;
+        }
         // Per column, the chunk's last unfilled row (a column it lacks: its last row).
         let mut unfilled = unfilled.into_iter();
         let lacking = (chunk.rows as u32).checked_sub(1);

@@ -95,6 +95,8 @@ fn untaint(out: &mut [bool], rows: &[u32], tainted: impl Iterator<Item = u32> + 
 
 /// Rows hashed per piece, the pieces side by side.
 const PIECE: usize = 1 << 17;
+/// Rows of a piece hashed at a time.
+const BLOCK: usize = 1 << 12;
 
 /// Rows are dealt into this many parts by the top bits of their hash: a part's
 /// table of slots is small enough for the core's fastest cache, and the parts
@@ -123,13 +125,20 @@ pub fn repeated_rows(parts: &DataFrame, taking_part: &[bool]) -> PolarsResult<Ve
         .into_par_iter()
         .map(|i| {
             let first = i * PIECE;
-            let piece = parts.slice(first as i64, PIECE.min(n - first));
-            let hashes: Vec<u32> = hash_rows(&piece)?.into_iter().map(mix).collect();
-            let taking = taking_part.get(first..first + hashes.len());
-            match taking {
-                Some(taking) => Ok(deal(&hashes, taking, first)),
-                None => polars_bail!(ComputeError: "a key hash per row was expected"),
+            let rows = PIECE.min(n - first);
+            let mut dealt = dealt_for(rows);
+            // Hashed a block at a time into one small buffer, reused: no
+            // fresh pages for a piece's hashes.
+            let mut hashes = Vec::with_capacity(BLOCK);
+            for from in (first..first + rows).step_by(BLOCK) {
+                let block = parts.slice(from as i64, BLOCK.min(first + rows - from));
+                hash_rows_into(&block, &mut hashes)?;
+                let Some(taking) = taking_part.get(from..from + hashes.len()) else {
+                    polars_bail!(ComputeError: "a key hash per row was expected");
+                };
+                deal_into(&mut dealt, hashes.iter().map(|&h| mix(h)), taking, from);
             }
+            Ok(dealt)
         })
         .collect::<PolarsResult<_>>()?;
     Ok(repeats_of_dealt(&pieces))
@@ -151,23 +160,41 @@ fn repeats_of_dealt(pieces: &[Dealt]) -> Vec<IdxSize> {
 }
 
 /// The rows of a piece (its first row at `first`) that take part, by part.
+#[cfg(test)]
 fn deal(hashes: &[u32], taking_part: &[bool], first: usize) -> Dealt {
-    let room = hashes.len() / PARTS + hashes.len() / PARTS / 4 + 8;
-    let mut dealt: Dealt = (0..PARTS).map(|_| Vec::with_capacity(room)).collect();
-    for (i, (&h, &taking)) in hashes.iter().zip(taking_part).enumerate() {
+    let mut dealt = dealt_for(hashes.len());
+    deal_into(&mut dealt, hashes.iter().copied(), taking_part, first);
+    dealt
+}
+
+/// Empty parts for a piece of `rows` rows.
+fn dealt_for(rows: usize) -> Dealt {
+    let room = rows / PARTS + rows / PARTS / 4 + 8;
+    (0..PARTS).map(|_| Vec::with_capacity(room)).collect()
+}
+
+/// Deals rows (the first at `first`) that take part into their parts.
+fn deal_into(
+    dealt: &mut Dealt,
+    hashes: impl Iterator<Item = u32>,
+    taking_part: &[bool],
+    first: usize,
+) {
+    for (i, (h, &taking)) in hashes.zip(taking_part).enumerate() {
         if taking && let Some(part) = dealt.get_mut((h >> (32 - PART_BITS)) as usize) {
             part.push((h, (first + i) as IdxSize));
         }
     }
-    dealt
 }
 
 /// The rows of one part whose hash another row of the part carries too.
 ///
-/// A table of two bits a slot (seen once, seen again), eight slots a row, is
-/// filled in one pass; only the rows in a slot seen again (about a tenth) are
-/// then sorted by hash to find the exact repeats. No hash table, no sort of
-/// every row.
+/// A table of two bits a slot (seen once, seen again), sixteen slots a row,
+/// is filled in one pass; only the rows in a slot seen again (about one in
+/// sixteen) are then sorted by hash to find the exact repeats. No hash table,
+/// no sort of every row. The table of a part of 16k rows is 64 KiB: below
+/// the size glibc maps afresh for each block (with 32 slots a row it was, and
+/// the search took twice as long).
 fn repeats_in_part<'a>(
     lists: impl Iterator<Item = &'a Vec<(u32, IdxSize)>> + Clone,
 ) -> Vec<IdxSize> {
@@ -177,7 +204,7 @@ fn repeats_in_part<'a>(
         return Vec::new();
     }
     // The slot is taken from the bits below the part's own.
-    let slots = (count * 8)
+    let slots = (count * 16)
         .next_power_of_two()
         .clamp(64, 1 << (32 - PART_BITS));
     let bits = slots.trailing_zeros();
@@ -213,19 +240,30 @@ fn mix(h: u64) -> u32 {
     (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32
 }
 
+#[cfg(test)]
 fn hash_rows(parts: &DataFrame) -> PolarsResult<Vec<u64>> {
+    let mut hashes = Vec::new();
+    hash_rows_into(parts, &mut hashes)?;
+    Ok(hashes)
+}
+
+/// One hash per row of `parts` into `hashes` (what it held is dropped).
+fn hash_rows_into(parts: &DataFrame, hashes: &mut Vec<u64>) -> PolarsResult<()> {
     let state = PlSeedableRandomStateQuality::seed_from_u64(0);
-    let mut hashes = Vec::with_capacity(parts.height());
+    hashes.clear();
     for (i, column) in parts.columns().iter().enumerate() {
         match i {
-            0 => column.vec_hash(state.clone(), &mut hashes)?,
-            _ => column.vec_hash_combine(state.clone(), &mut hashes)?,
+            0 => column.vec_hash(state.clone(), hashes)?,
+            _ => column.vec_hash_combine(state.clone(), hashes)?,
         }
     }
     if parts.width() == 0 {
         hashes.resize(parts.height(), 0);
     }
-    Ok(hashes)
+    if hashes.len() != parts.height() {
+        polars_bail!(ComputeError: "a key hash per row was expected");
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -35,7 +35,8 @@ pub(super) fn parse_plain_chunk(
         ..Chunk::default()
     };
     let text = bytes.get(start..end).unwrap_or_default();
-    let mut line = 1 + memchr::memchr_iter(b'\n', &bytes[..start.min(bytes.len())]).count() as u32;
+    // Lines count from the chunk's start; those before it are added on merging.
+    let mut line = 1u32;
     // The current field starts at `from`; `field` is its index in the record,
     // `None` between records.
     let (mut from, mut field) = (0usize, None::<usize>);
@@ -106,6 +107,7 @@ pub(super) fn parse_plain_chunk(
     if let Some(b) = behind {
         b.release(start..end);
     }
+    chunk.newlines = Some(line - 1);
     Ok(chunk)
 }
 
