@@ -105,8 +105,23 @@ const PART_BITS: u32 = 6;
 const PARTS: usize = 1 << PART_BITS;
 
 /// The rows taking part of a piece of the table, dealt into parts by hash:
-/// (hash, row) in row order.
-type Dealt = Vec<Vec<(u32, IdxSize)>>;
+/// (hash, row) in row order, the parts one after another in one block.
+/// Freed, a block this large goes back to the system: parts in blocks of
+/// their own (a few KiB each) stayed in the heap, 6 MiB of it after the rule.
+struct Dealt {
+    pairs: Vec<(u32, IdxSize)>,
+    /// Where each part starts in `pairs`, and where the last ends.
+    starts: [usize; PARTS + 1],
+}
+
+impl Dealt {
+    fn part(&self, p: usize) -> &[(u32, IdxSize)] {
+        match (self.starts.get(p), self.starts.get(p + 1)) {
+            (Some(&from), Some(&to)) => self.pairs.get(from..to).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
 
 /// The positions, ascending, of the rows taking part whose key hash (over
 /// every column of `parts`) some other row taking part carries too.
@@ -126,19 +141,19 @@ pub fn repeated_rows(parts: &DataFrame, taking_part: &[bool]) -> PolarsResult<Ve
         .map(|i| {
             let first = i * PIECE;
             let rows = PIECE.min(n - first);
-            let mut dealt = dealt_for(rows);
-            // Hashed a block at a time into one small buffer, reused: no
-            // fresh pages for a piece's hashes.
+            // Hashed a block at a time into one small buffer, reused, and
+            // kept mixed down to 32 bits.
+            let mut mixed = Vec::with_capacity(rows);
             let mut hashes = Vec::with_capacity(BLOCK);
             for from in (first..first + rows).step_by(BLOCK) {
                 let block = parts.slice(from as i64, BLOCK.min(first + rows - from));
                 hash_rows_into(&block, &mut hashes)?;
-                let Some(taking) = taking_part.get(from..from + hashes.len()) else {
-                    polars_bail!(ComputeError: "a key hash per row was expected");
-                };
-                deal_into(&mut dealt, hashes.iter().map(|&h| mix(h)), taking, from);
+                mixed.extend(hashes.iter().map(|&h| mix(h)));
             }
-            Ok(dealt)
+            match taking_part.get(first..first + mixed.len()) {
+                Some(taking) if mixed.len() == rows => Ok(deal(&mixed, taking, first)),
+                _ => polars_bail!(ComputeError: "a key hash per row was expected"),
+            }
         })
         .collect::<PolarsResult<_>>()?;
     Ok(repeats_of_dealt(&pieces))
@@ -153,38 +168,34 @@ fn repeated_among(hashes: &[u32], taking_part: &[bool]) -> Vec<IdxSize> {
 fn repeats_of_dealt(pieces: &[Dealt]) -> Vec<IdxSize> {
     let mut out: Vec<IdxSize> = (0..PARTS)
         .into_par_iter()
-        .flat_map_iter(|p| repeats_in_part(pieces.iter().filter_map(|d| d.get(p))))
+        .flat_map_iter(|p| repeats_in_part(pieces.iter().map(|d| d.part(p))))
         .collect();
     out.sort_unstable();
     out
 }
 
-/// The rows of a piece (its first row at `first`) that take part, by part.
-#[cfg(test)]
+/// The rows of a piece (its first row at `first`) that take part, by part:
+/// counted first, so each part's place in the block is known.
 fn deal(hashes: &[u32], taking_part: &[bool], first: usize) -> Dealt {
-    let mut dealt = dealt_for(hashes.len());
-    deal_into(&mut dealt, hashes.iter().copied(), taking_part, first);
-    dealt
-}
-
-/// Empty parts for a piece of `rows` rows.
-fn dealt_for(rows: usize) -> Dealt {
-    let room = rows / PARTS + rows / PARTS / 4 + 8;
-    (0..PARTS).map(|_| Vec::with_capacity(room)).collect()
-}
-
-/// Deals rows (the first at `first`) that take part into their parts.
-fn deal_into(
-    dealt: &mut Dealt,
-    hashes: impl Iterator<Item = u32>,
-    taking_part: &[bool],
-    first: usize,
-) {
-    for (i, (h, &taking)) in hashes.zip(taking_part).enumerate() {
-        if taking && let Some(part) = dealt.get_mut((h >> (32 - PART_BITS)) as usize) {
-            part.push((h, (first + i) as IdxSize));
+    let part = |h: u32| (h >> (32 - PART_BITS)) as usize;
+    let mut starts = [0usize; PARTS + 1];
+    for (&h, &taking) in hashes.iter().zip(taking_part) {
+        starts[part(h) + 1] += usize::from(taking);
+    }
+    for p in 0..PARTS {
+        starts[p + 1] += starts[p];
+    }
+    let mut pairs = vec![(0u32, 0 as IdxSize); starts[PARTS]];
+    let mut at = starts;
+    for (i, (&h, &taking)) in hashes.iter().zip(taking_part).enumerate() {
+        if taking && let Some(slot) = at.get_mut(part(h)) {
+            if let Some(pair) = pairs.get_mut(*slot) {
+                *pair = (h, (first + i) as IdxSize);
+            }
+            *slot += 1;
         }
     }
+    Dealt { pairs, starts }
 }
 
 /// The rows of one part whose hash another row of the part carries too.
@@ -195,11 +206,9 @@ fn deal_into(
 /// no sort of every row. The table of a part of 16k rows is 64 KiB: below
 /// the size glibc maps afresh for each block (with 32 slots a row it was, and
 /// the search took twice as long).
-fn repeats_in_part<'a>(
-    lists: impl Iterator<Item = &'a Vec<(u32, IdxSize)>> + Clone,
-) -> Vec<IdxSize> {
+fn repeats_in_part<'a>(lists: impl Iterator<Item = &'a [(u32, IdxSize)]> + Clone) -> Vec<IdxSize> {
     let rows = || lists.clone().flatten().copied();
-    let count: usize = lists.clone().map(Vec::len).sum();
+    let count: usize = lists.clone().map(<[_]>::len).sum();
     if count < 2 {
         return Vec::new();
     }
