@@ -23,7 +23,14 @@ impl KeptRows {
         }
         match Runs::except(total, dropped) {
             Some(runs) => KeptRows::Runs(runs),
-            None => KeptRows::Listed((0..total).filter(|i| !dropped.contains(i)).collect()),
+            // Not ascending: sorted first (a record dropped twice is dropped).
+            None => {
+                let mut sorted: Vec<usize> =
+                    dropped.iter().copied().filter(|&d| d < total).collect();
+                sorted.sort_unstable();
+                sorted.dedup();
+                KeptRows::except(total, &sorted)
+            }
         }
     }
 
@@ -89,6 +96,11 @@ mod tests {
 
     #[test]
     fn records_kept_are_the_same_however_they_are_held() {
+        // Dropped rows out of order, twice or past the end: the same rows kept.
+        assert_eq!(
+            KeptRows::except(6, &[3, 0, 3, 9]),
+            KeptRows::except(6, &[0, 3])
+        );
         let every = KeptRows::except(4, &[]);
         assert_eq!(every, KeptRows::Every(4));
         let around = KeptRows::except(6, &[0, 3]);
