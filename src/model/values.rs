@@ -77,27 +77,6 @@ impl Values {
         }
     }
 
-    /// Sets `marks[i]` for every row `i` that holds no value.
-    pub fn mark_nulls(&self, marks: &mut [bool]) {
-        fn mark(valid: &[bool], marks: &mut [bool]) {
-            for (i, m) in marks.iter_mut().enumerate() {
-                *m |= !valid.get(i).copied().unwrap_or(false);
-            }
-        }
-        match self {
-            Values::Text(v) => mark(v.valid(), marks),
-            Values::Int(v) => mark(v.valid(), marks),
-            Values::Decimal(v) => mark(v.valid(), marks),
-            Values::Date(v) => mark(v.valid(), marks),
-            Values::DateTime(v) => mark(v.valid(), marks),
-            Values::Bool(v) => {
-                for (i, m) in marks.iter_mut().enumerate() {
-                    *m |= v.get(i).is_none_or(Option::is_none);
-                }
-            }
-        }
-    }
-
     /// The rows that hold no value, ascending.
     pub fn nulls(&self) -> Vec<usize> {
         use super::slots::off_rows as empty;
