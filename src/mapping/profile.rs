@@ -250,20 +250,21 @@ fn is_money(t: &str) -> bool {
     // A marker starts `unsigned` or ends `s`: a look at those two bytes
     // rules most values out before any marker is tried.
     let (first, last) = (unsigned.bytes().next(), s.bytes().last());
-    let markers = CURRENCY_SYMBOLS.iter().chain(CURRENCY_CODES.iter());
     let same =
         |a: Option<u8>, b: Option<&u8>| a.zip(b).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
-    markers
-        .clone()
-        .any(|m| same(first, m.as_bytes().first()) || same(last, m.as_bytes().last()))
+    currency_markers().any(|m| same(first, m.as_bytes().first()) || same(last, m.as_bytes().last()))
         && has_marker_and_number(s, unsigned)
+}
+
+/// Every currency symbol and code.
+fn currency_markers() -> impl Iterator<Item = &'static str> {
+    CURRENCY_SYMBOLS.iter().chain(CURRENCY_CODES).copied()
 }
 
 /// Whether `unsigned` starts or `s` ends with a currency marker, the rest
 /// being a number.
 fn has_marker_and_number(s: &str, unsigned: &str) -> bool {
-    let markers = CURRENCY_SYMBOLS.iter().chain(CURRENCY_CODES.iter());
-    for marker in markers {
+    for marker in currency_markers() {
         let before = strip_prefix_ignore_case(unsigned, marker);
         let after = strip_suffix_ignore_case(s, marker);
         for rest in [before, after].into_iter().flatten() {

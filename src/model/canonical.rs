@@ -317,7 +317,7 @@ impl TaintedRows {
     }
 
     /// The tainted rows of a source, ascending.
-    pub fn rows_in(&self, source: u32) -> impl Iterator<Item = u32> + Clone + '_ {
+    pub fn rows_in(&self, source: u32) -> impl Iterator<Item = u32> + '_ {
         let words = self
             .by_source
             .get(source as usize)
@@ -460,6 +460,13 @@ mod tests {
         assert!(!tainted.contains(1, 3));
         assert!(!tainted.contains(0, 200));
         assert!(tainted.any_in(0) && !tainted.any_in(1));
+        // Listed in order, across words of the bitmap.
+        c.tainted.extend([(0, 64), (0, 130)]);
+        let listed: Vec<u32> = c.tainted_rows().rows_in(0).collect();
+        assert_eq!(listed, [3, 64, 130]);
+        assert_eq!(c.tainted_rows().rows_in(1).count(), 0);
+        assert_eq!(c.tainted_rows().rows_in(7).count(), 0);
+        c.tainted.retain(|&(_, row)| row == 3);
         assert_eq!(rows_left(&c, Entity::Orders), [(0, 2), (1, 2), (1, 3)]);
         // A frame of one source holds `_source` as a constant.
         let mut one = c.tables[&Entity::Orders].slice(0, 2);

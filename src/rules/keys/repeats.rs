@@ -76,7 +76,7 @@ pub fn taking_part(
 /// Clears `out` at the rows (of `rows`, one per entry of `out`) that are
 /// `tainted`. Rows in ascending order (a source read top to bottom) are each
 /// found by a search, the tainted being few; otherwise every row is looked at.
-fn untaint(out: &mut [bool], rows: &[u32], tainted: impl Iterator<Item = u32> + Clone) {
+fn untaint(out: &mut [bool], rows: &[u32], tainted: impl Iterator<Item = u32>) {
     if rows.windows(2).all(|w| w[0] < w[1]) {
         for row in tainted {
             if let Ok(i) = rows.binary_search(&row)
