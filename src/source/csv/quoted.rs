@@ -86,7 +86,7 @@ impl Chunk {
         size: (usize, usize, &Sizes),
     ) -> Result<(), TooLarge> {
         for (k, field) in fields.take(count).enumerate() {
-            self.push_field(k, field, size)?;
+            self.push_field(k, (field, field.len()), size)?;
         }
         self.end_record(count, usual);
         Ok(())

@@ -19,7 +19,7 @@ pub(super) fn is_totals_label(t: &str) -> bool {
 fn may_label(b: &[u8]) -> bool {
     match b {
         // Every label starts with one of these letters (after any white space).
-        [a, ..] if a.is_ascii_alphanumeric() && !b"tTsSgGzZoO".contains(a) => false,
+        [a, ..] if VALUE_FIRST[*a as usize] => false,
         // The three first letters of every label ("SKU-1", "SO-1" stop here).
         [a, b, c, ..] if a.is_ascii_alphabetic() => {
             matches!(
@@ -37,6 +37,21 @@ fn may_label(b: &[u8]) -> bool {
     }
 }
 
+/// First bytes of text that is filled and no totals label: letters and
+/// digits that no label starts with. A table, so that the CSV reader rules
+/// out most of its fields with one load.
+static VALUE_FIRST: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            && !matches!(c.to_ascii_lowercase(), b't' | b's' | b'g' | b'z' | b'o');
+        b += 1;
+    }
+    table
+};
+
 /// What a cell of text says about its row: whether it is filled (not empty
 /// or white space), and whether it reads as a totals label. The bytes are a
 /// cell's text; the CSV reader asks this of every field as it splits them.
@@ -44,6 +59,7 @@ fn may_label(b: &[u8]) -> bool {
 pub fn cell_flags(b: &[u8]) -> (bool, bool) {
     match b.first() {
         None => (false, false),
+        Some(&first) if VALUE_FIRST[first as usize] => (true, false),
         // Most cells: no white space to trim at the start, so filled.
         Some(first) if first.is_ascii_graphic() => (
             true,
@@ -330,4 +346,38 @@ fn is_note(grid: &Grid, row: usize) -> bool {
         let l = t.trim().to_lowercase();
         t.len() >= 20 || l.starts_with("note") || l.starts_with('*') || l.starts_with("source")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_byte_table_rules_out_only_what_starts_no_label() {
+        for b in 0..=255u8 {
+            let starts_no_label = b.is_ascii_alphanumeric()
+                && !matches!(b.to_ascii_lowercase(), b't' | b's' | b'g' | b'z' | b'o');
+            assert_eq!(VALUE_FIRST[b as usize], starts_no_label, "byte {b}");
+        }
+        // A label's first byte, in either case, is never ruled out.
+        for label in [
+            "total",
+            "sum",
+            "grand total",
+            "gesamt",
+            "zwischensumme",
+            "sous-total",
+            "overall total",
+        ] {
+            for first in [
+                label.as_bytes()[0],
+                label.as_bytes()[0].to_ascii_uppercase(),
+            ] {
+                assert!(!VALUE_FIRST[first as usize], "{label}");
+            }
+            assert!(is_totals_label(label), "{label}");
+        }
+        assert_eq!(cell_flags(b"7 Total"), (true, false));
+        assert_eq!(cell_flags(b"Total"), (true, true));
+    }
 }
