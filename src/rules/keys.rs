@@ -169,7 +169,12 @@ fn later_occurrences(
         );
         // Plain columns are selected without a copy.
         let hashed = df.clone().lazy().select(parts).collect()?;
-        repeats::repeated_rows(&hashed, &taking_part)?
+        // Rows grouped by key (lines exported order by order) are compared
+        // with their neighbours; any other order is searched by hash.
+        match grouped::repeated_rows(&hashed, &taking_part)? {
+            Some(found) => found,
+            None => repeats::repeated_rows(&hashed, &taking_part)?,
+        }
     };
     drop(taking_part);
     let positions = IdxCa::from_vec("_pos".into(), positions);
@@ -371,6 +376,7 @@ pub fn key_text<'a>(
     }
 }
 
+mod grouped;
 mod repeats;
 
 #[cfg(test)]

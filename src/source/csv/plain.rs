@@ -255,7 +255,9 @@ mod tests {
         for len in [0, 1, 12, 16, 17, 20] {
             for start in [0, 3, text.len() - len.min(text.len())] {
                 let rest = &text[start..];
-                let Some(value) = rest.get(..len) else { continue };
+                let Some(value) = rest.get(..len) else {
+                    continue;
+                };
                 // Into an empty buffer and after earlier fields, with and
                 // without room left.
                 for before in [&b""[..], b"xy"] {
