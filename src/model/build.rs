@@ -311,30 +311,32 @@ fn parse_feed(
     } else {
         std::borrow::Cow::Borrowed(&region.data_rows)
     };
-    let display: Vec<u32> = rows
-        .iter()
-        .map(|&r| sheet.display_row(r as usize))
-        .collect();
     // Parse every mapped field, a column per task; a column taken out of the
-    // grid is dropped part by part as it is parsed.
+    // grid is dropped part by part as it is parsed. The rows' display numbers
+    // are worked out beside them.
     let mut owned = owned;
     owned.resize_with(fields.len(), || None);
     let run = crate::source::grid::consecutive(&rows);
-    let mut parsed: Vec<Option<ParsedColumn>> = fields
-        .par_iter()
-        .zip(owned.into_par_iter())
-        .map(|(f, own)| match own {
-            Some(column) => Some(read_cells_owned(
-                column,
-                sheet.date1904,
-                (&rows, run.clone()),
-                f,
-            )),
-            None => feed
-                .column_of(f.name)
-                .map(|c| read_column(sheet, c.col, &rows, f)),
-        })
-        .collect();
+    let (display, mut parsed): (Vec<u32>, Vec<Option<ParsedColumn>>) = rayon::join(
+        || sheet.display_rows(&rows, run.clone()),
+        || {
+            fields
+                .par_iter()
+                .zip(owned.into_par_iter())
+                .map(|(f, own)| match own {
+                    Some(column) => Some(read_cells_owned(
+                        column,
+                        sheet.date1904,
+                        (&rows, run.clone()),
+                        f,
+                    )),
+                    None => feed
+                        .column_of(f.name)
+                        .map(|c| read_column(sheet, c.col, &rows, f)),
+                })
+                .collect()
+        },
+    );
     let mut state = FeedState {
         info,
         display: &display,

@@ -123,30 +123,55 @@ fn lines_maybe_off(lines: &DataFrame, tolerance: i128) -> PolarsResult<Vec<IdxSi
         discount.downcast_as_array(),
         total.downcast_as_array(),
     );
-    let fits = |m: i64| -MONEY_LIMIT < m && m < MONEY_LIMIT;
     let off = |i: usize| -> bool {
         let (Some(q), Some(p), Some(t)) = (q.get(i), p.get(i), t.get(i)) else {
             return false;
         };
-        let d = d.get(i).unwrap_or(0);
-        if !((0..QUANTITY_LIMIT).contains(&q) && p >= 0 && fits(p) && fits(d) && fits(t)) {
-            return false;
-        }
-        // Within the limits no product or difference comes near i128's range.
-        let difference = i128::from(t) - (i128::from(q) * i128::from(p) - i128::from(d));
-        difference > tolerance || difference < -tolerance
+        line_off(q, p, d.get(i).unwrap_or(0), t, tolerance)
     };
+    // Without a null in any of the four columns (the usual case) the values
+    // are read straight from their slices.
+    let full = [&*quantity, &price, &discount, &total]
+        .iter()
+        .all(|c| c.null_count() == 0);
     let n = lines.height();
     let pieces: Vec<Vec<IdxSize>> = (0..n.div_ceil(PIECE))
         .into_par_iter()
         .map(|k| {
-            (k * PIECE..((k + 1) * PIECE).min(n))
-                .filter(|&i| off(i))
-                .map(|i| i as IdxSize)
-                .collect()
+            let rows = k * PIECE..((k + 1) * PIECE).min(n);
+            match (
+                full,
+                q.values().get(rows.clone()),
+                p.values().get(rows.clone()),
+            ) {
+                (true, Some(qs), Some(ps)) => {
+                    let ds = d.values().get(rows.clone()).unwrap_or(&[]);
+                    let ts = t.values().get(rows.clone()).unwrap_or(&[]);
+                    let values = qs.iter().zip(ps).zip(ds).zip(ts);
+                    values
+                        .enumerate()
+                        .filter(|&(_, (((&q, &p), &d), &t))| line_off(q, p, d, t, tolerance))
+                        .map(|(j, _)| (rows.start + j) as IdxSize)
+                        .collect()
+                }
+                _ => rows.filter(|&i| off(i)).map(|i| i as IdxSize).collect(),
+            }
         })
         .collect();
     Ok(pieces.concat())
+}
+
+/// Whether a line of quantity `q`, price `p`, discount `d` and total `t`
+/// (mantissas) is off by more than `tolerance`; a line beyond the limits is
+/// not looked at. No branch: every value is tested, and the product and
+/// difference are worked out in 128 bits, where even the largest `i64`
+/// values cannot overflow.
+#[inline(always)]
+fn line_off(q: i64, p: i64, d: i64, t: i64, tolerance: i128) -> bool {
+    let fits = |m: i64| (-MONEY_LIMIT < m) & (m < MONEY_LIMIT);
+    let within = (0 <= q) & (q < QUANTITY_LIMIT) & (p >= 0) & fits(p) & fits(d) & fits(t);
+    let difference = i128::from(t) - (i128::from(q) * i128::from(p) - i128::from(d));
+    within & ((difference > tolerance) | (difference < -tolerance))
 }
 
 fn check_lines(ctx: &Context<'_>) -> PolarsResult<Vec<Finding>> {

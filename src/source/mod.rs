@@ -188,6 +188,19 @@ impl Sheet {
         }
     }
 
+    /// [`Sheet::display_row`] of each of `rows`, which are the grid rows
+    /// `run` when that is `Some` (see [`grid::consecutive`]): then a CSV
+    /// file's line numbers are copied as one block.
+    pub fn display_rows(&self, rows: &[u32], run: Option<std::ops::Range<usize>>) -> Vec<u32> {
+        if self.name.is_none()
+            && let Some(lines) = run.and_then(|run| self.lines.get(run))
+            && lines.len() == rows.len()
+        {
+            return lines.to_vec();
+        }
+        rows.iter().map(|&r| self.display_row(r as usize)).collect()
+    }
+
     /// `F17` for a grid row and column.
     pub fn cell_name(&self, row: usize, col: usize) -> String {
         a1::cell_name(col as u32, self.display_row(row))
@@ -203,5 +216,27 @@ impl Sheet {
     pub fn row_has_formula(&self, row: u32) -> bool {
         let start = self.formulas.partition_point(|f| f.row < row);
         self.formulas.get(start).is_some_and(|f| f.row == row)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_rows_are_line_numbers_in_a_csv_file_and_row_numbers_in_a_workbook() {
+        let mut csv = Sheet::new(None, Grid::default());
+        // A blank line after the first record: lines 2, 4, 5, 6.
+        csv.lines = vec![1, 2, 4, 5, 6];
+        let run = |rows: &[u32]| grid::consecutive(rows);
+        for rows in [&[1u32, 2, 3][..], &[1, 3, 4], &[4], &[]] {
+            let expected: Vec<u32> = rows.iter().map(|&r| csv.display_row(r as usize)).collect();
+            assert_eq!(csv.display_rows(rows, run(rows)), expected, "{rows:?}");
+        }
+        assert_eq!(csv.display_rows(&[1, 2, 3], run(&[1, 2, 3])), [2, 4, 5]);
+        // Rows past the lines known, and a workbook sheet's own numbering.
+        assert_eq!(csv.display_rows(&[4, 5], run(&[4, 5])), [6, 0]);
+        let book = Sheet::new(Some("Orders".into()), Grid::default());
+        assert_eq!(book.display_rows(&[1, 2], run(&[1, 2])), [2, 3]);
     }
 }

@@ -397,6 +397,37 @@ fn lines_off_are_found_at_their_position_on_both_sides_of_a_piece_boundary() {
 }
 
 #[test]
+fn lines_off_are_found_the_same_with_or_without_an_empty_cell() {
+    // With a discount in every line, no column has a null: the values are
+    // read from their slices. An empty discount reads as none.
+    let n = 70_000;
+    let off = [0usize, 65_535, 65_536, n - 1];
+    let totals: Vec<Option<&str>> = (0..n)
+        .map(|i| Some(if off.contains(&i) { "2.92" } else { "2.90" }))
+        .collect();
+    let quantity = vec![Some(2); n];
+    let price = vec![Some("1.50"); n];
+    let full = with_discount(&quantity, &price, &vec![Some("0.10"); n], &totals);
+    let expected = off.map(|i| i as polars::prelude::IdxSize);
+    assert_eq!(lines_maybe_off(&full, 10_000).expect("pass runs"), expected);
+    let mut discounts = vec![Some("0.10"); n];
+    discounts[7] = None;
+    let gap = with_discount(&quantity, &price, &discounts, &totals);
+    // Line 7 without its discount totals 3.00, not 2.90: off too.
+    let mut with_7 = expected.to_vec();
+    with_7.insert(1, 7);
+    assert_eq!(lines_maybe_off(&gap, 10_000).expect("pass runs"), with_7);
+    // The largest values the tables hold, in full columns: skipped, no overflow.
+    let big = with_discount(
+        &[Some(i64::MAX), Some(2)],
+        &[Some("9223372036854.775807"), Some("1.50")],
+        &[Some("-9223372036854.775807"), Some("0")],
+        &[Some("9223372036854.775807"), Some("3.10")],
+    );
+    assert_eq!(lines_maybe_off(&big, 10_000).expect("pass runs"), [1]);
+}
+
+#[test]
 fn amounts_far_beyond_any_real_one_are_skipped_without_overflow() {
     // The largest quantity and price the tables hold: skipped as absurd, and
     // their product (near 128 bits' range) never overflows a debug build.
@@ -406,6 +437,24 @@ fn amounts_far_beyond_any_real_one_are_skipped_without_overflow() {
         &[Some("1"), Some("3.10")],
     );
     assert_eq!(lines_maybe_off(&lines, 10_000).expect("pass runs"), [1]);
+}
+
+/// Order lines holding their amounts and a discount, for the one-pass check.
+fn with_discount(
+    quantity: &[Option<i64>],
+    unit_price: &[Option<&str>],
+    discount: &[Option<&str>],
+    line_total: &[Option<&str>],
+) -> polars::prelude::DataFrame {
+    table(
+        Entity::OrderLines,
+        vec![
+            ints("quantity", quantity),
+            decs("unit_price", unit_price),
+            decs("discount", discount),
+            decs("line_total", line_total),
+        ],
+    )
 }
 
 /// Order lines holding only their amounts (no discount), for the one-pass check.
