@@ -10,7 +10,7 @@ use crate::progress::Progress;
 use crate::source::hazards::{self, Hazard};
 use crate::source::layout::{self, Layout};
 use crate::source::walk::{self, Skipped};
-use crate::source::{ReadError, ReadOptions, SourceFile, read_file};
+use crate::source::{ReadError, ReadOptions, Sheet, SourceFile, read_file};
 
 /// One sheet's table and hazards, beside the sheet in [`ReadFile::source`].
 #[derive(Debug, Clone)]
@@ -79,11 +79,20 @@ pub fn read_all(paths: &[PathBuf], opts: ReadOptions, quiet: bool) -> Inventory 
 pub fn analyse(mut source: SourceFile) -> ReadFile {
     let mut tables = Vec::with_capacity(source.sheets.len());
     for sheet in &mut source.sheets {
-        let mut layout = layout::detect(sheet);
+        // A sheet without merged cells keeps its cells as read: its error
+        // cells are counted beside the table's detection.
+        let (mut layout, errors) = if sheet.merges.is_empty() {
+            let sheet: &Sheet = sheet;
+            let (layout, errors) =
+                rayon::join(|| layout::detect(sheet), || hazards::error_cells(sheet));
+            (layout, Some(errors))
+        } else {
+            (layout::detect(sheet), None)
+        };
         if let Layout::Table(region) = &mut layout {
             layout::fill_merged(sheet, region);
         }
-        let hazards = hazards::find(sheet, &layout);
+        let hazards = hazards::find(sheet, &layout, errors);
         tables.push(SheetTable { layout, hazards });
     }
     ReadFile { source, tables }

@@ -75,7 +75,9 @@ fn hazard(kind: HazardKind, count: usize, cells: Vec<String>, detail: Option<Str
 }
 
 /// Every hazard of one sheet, in a fixed order.
-pub fn find(sheet: &Sheet, layout: &Layout) -> Vec<Hazard> {
+///
+/// `errors` are the sheet's [`error_cells`] when they were counted already.
+pub fn find(sheet: &Sheet, layout: &Layout, errors: Option<ErrorCells>) -> Vec<Hazard> {
     let mut out = Vec::new();
     if sheet.visibility != Visibility::Visible {
         let how = match sheet.visibility {
@@ -98,7 +100,7 @@ pub fn find(sheet: &Sheet, layout: &Layout) -> Vec<Hazard> {
             None,
         ));
     }
-    let errors = error_cells(sheet);
+    let errors = errors.unwrap_or_else(|| error_cells(sheet));
     if errors.0 > 0 {
         out.push(hazard(HazardKind::ErrorCells, errors.0, errors.1, None));
     }
@@ -169,10 +171,13 @@ pub fn find(sheet: &Sheet, layout: &Layout) -> Vec<Hazard> {
     out
 }
 
+/// How many cells hold an error, and the first few of them by name.
+pub type ErrorCells = (usize, Vec<String>);
+
 /// Excel error values, and their text in exported CSV files. The columns
 /// are searched side by side: on a large CSV file most are ruled out by a
 /// search of their text for `#`, which then takes the time.
-fn error_cells(sheet: &Sheet) -> (usize, Vec<String>) {
+pub fn error_cells(sheet: &Sheet) -> ErrorCells {
     use rayon::prelude::*;
     let grid = &sheet.grid;
     let mut cells: Vec<(usize, usize)> = (0..grid.cols())
