@@ -2,7 +2,7 @@
 //! codes), counted over a sample, so auto-mapping can check a header's reading against
 //! the data and map columns whose header says nothing.
 
-use std::collections::HashSet;
+use polars::prelude::PlHashSet;
 
 /// One sampled cell, as the reader saw it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -159,7 +159,7 @@ enum DistinctKey<'a> {
 /// Distinct values seen, up to the cap, and whether any value came twice.
 #[derive(Default)]
 struct Distinct<'a> {
-    set: HashSet<DistinctKey<'a>>,
+    set: PlHashSet<DistinctKey<'a>>,
     repeated: bool,
 }
 
@@ -238,8 +238,13 @@ const CURRENCY_CODES: &[&str] = &[
     "PEN", "EGP", "NGN", "KES", "MAD", "QAR", "KWD", "ISK",
 ];
 
+/// The longest currency code or symbol, in bytes.
+const LONGEST_MARKER: usize = 3;
+
 fn is_currency_code(t: &str) -> bool {
-    CURRENCY_CODES.iter().any(|c| c.eq_ignore_ascii_case(t)) || CURRENCY_SYMBOLS.contains(&t)
+    t.len() <= LONGEST_MARKER
+        && (CURRENCY_CODES.iter().any(|c| c.eq_ignore_ascii_case(t))
+            || CURRENCY_SYMBOLS.contains(&t))
 }
 
 /// An amount with a currency symbol or code before or after it: "$12.50", "-€3",
@@ -247,13 +252,7 @@ fn is_currency_code(t: &str) -> bool {
 fn is_money(t: &str) -> bool {
     let s = t.trim();
     let unsigned = s.strip_prefix(['-', '\u{2212}']).map_or(s, str::trim_start);
-    // A marker starts `unsigned` or ends `s`: a look at those two bytes
-    // rules most values out before any marker is tried.
-    let (first, last) = (unsigned.bytes().next(), s.bytes().last());
-    let same =
-        |a: Option<u8>, b: Option<&u8>| a.zip(b).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
-    currency_markers().any(|m| same(first, m.as_bytes().first()) || same(last, m.as_bytes().last()))
-        && has_marker_and_number(s, unsigned)
+    has_marker_and_number(s, unsigned)
 }
 
 /// Every currency symbol and code.
@@ -264,9 +263,18 @@ fn currency_markers() -> impl Iterator<Item = &'static str> {
 /// Whether `unsigned` starts or `s` ends with a currency marker, the rest
 /// being a number.
 fn has_marker_and_number(s: &str, unsigned: &str) -> bool {
+    // A marker that `unsigned` starts with shares its first byte, and one
+    // that `s` ends with its last: the others are not tried.
+    let (first, last) = (unsigned.bytes().next(), s.bytes().last());
+    let same =
+        |a: Option<u8>, b: Option<&u8>| a.zip(b).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
     for marker in currency_markers() {
-        let before = strip_prefix_ignore_case(unsigned, marker);
-        let after = strip_suffix_ignore_case(s, marker);
+        let before = same(first, marker.as_bytes().first())
+            .then(|| strip_prefix_ignore_case(unsigned, marker))
+            .flatten();
+        let after = same(last, marker.as_bytes().last())
+            .then(|| strip_suffix_ignore_case(s, marker))
+            .flatten();
         for rest in [before, after].into_iter().flatten() {
             if parse_number(rest.trim()).is_some() {
                 return true;
@@ -547,6 +555,13 @@ mod tests {
     }
 
     #[test]
+    fn no_currency_code_or_symbol_is_longer_than_the_longest() {
+        assert_eq!(currency_markers().map(str::len).max(), Some(LONGEST_MARKER));
+        assert!(is_currency_code("US$") && is_currency_code("zł") && is_currency_code("eur"));
+        assert!(!is_currency_code("EURO") && !is_currency_code("SKU-1"));
+    }
+
+    #[test]
     fn no_status_or_yes_no_word_has_a_digit() {
         // Values with a digit are not folded to look for these words.
         for word in STATUS_WORDS.iter().chain(BOOL_WORDS) {
@@ -555,8 +570,8 @@ mod tests {
     }
 
     proptest! {
-        /// The look at the first and last byte only rules out values that no
-        /// marker could start or end.
+        /// The look at the first and last byte only rules out markers that
+        /// could not start or end the value.
         #[test]
         fn money_is_found_as_by_trying_every_marker(
             sign in prop::sample::select(vec!["", "-", "- ", "\u{2212}"]),
@@ -567,7 +582,14 @@ mod tests {
             let t = format!("{sign}{before}{number}{after}");
             let s = t.trim();
             let unsigned = s.strip_prefix(['-', '\u{2212}']).map_or(s, str::trim_start);
-            prop_assert_eq!(is_money(&t), has_marker_and_number(s, unsigned), "{}", t);
+            // Every marker tried, before or after.
+            let every = currency_markers().any(|marker| {
+                [strip_prefix_ignore_case(unsigned, marker), strip_suffix_ignore_case(s, marker)]
+                    .into_iter()
+                    .flatten()
+                    .any(|rest| parse_number(rest.trim()).is_some())
+            });
+            prop_assert_eq!(is_money(&t), every, "{}", t);
             // Money has a digit: values without one are not tried.
             if !t.bytes().any(|b| b.is_ascii_digit()) {
                 prop_assert!(!is_money(&t), "{}", t);
