@@ -68,12 +68,10 @@ fn labels(ctx: &Context<'_>, entities: &[Entity]) -> String {
 
 /// The rows of `lf` whose `on` value is present and not among `known` (a
 /// one-column frame of the same name). The known values become a set the rows
-/// are looked up in: the rows themselves are never joined or copied.
+/// are looked up in: the rows themselves are never joined or copied. The set
+/// takes them as they are: a value known twice, or a null, changes nothing.
 fn not_in(lf: LazyFrame, known: LazyFrame, on: &str) -> PolarsResult<LazyFrame> {
-    let known = known
-        .filter(col(on).is_not_null())
-        .unique(None, UniqueKeepStrategy::Any)
-        .collect()?;
+    let known = known.collect()?;
     let set = known.column(on)?.as_materialized_series().clone();
     let rows = lf.collect()?;
     let mask = unknown(rows.column(on)?.as_materialized_series(), &set)?;

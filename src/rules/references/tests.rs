@@ -283,3 +283,15 @@ fn values_looked_up_in_pieces_keep_their_rows() {
         .collect();
     assert_eq!(flagged, [5, 20_000, n - 1]);
 }
+
+#[test]
+fn known_values_twice_or_null_change_nothing() {
+    let rows = df!("k" => [Some("A"), Some("B"), None, Some("C"), Some("A")]).unwrap();
+    let known = df!("k" => [Some("A"), Some("A"), None, Some("C")]).unwrap();
+    let flagged = not_in(rows.lazy(), known.lazy(), "k")
+        .unwrap()
+        .collect()
+        .unwrap();
+    let values: Vec<Option<&str>> = flagged.column("k").unwrap().str().unwrap().iter().collect();
+    assert_eq!(values, [Some("B")]);
+}
