@@ -163,13 +163,13 @@ fn lines_maybe_off(lines: &DataFrame, tolerance: i128) -> PolarsResult<Vec<IdxSi
 
 /// Whether a line of quantity `q`, price `p`, discount `d` and total `t`
 /// (mantissas) is off by more than `tolerance`; a line beyond the limits is
-/// not looked at. No branch: every value is tested, and the product and
+/// not looked at. The limits are tested together, and the product and
 /// difference are worked out in 128 bits, where even the largest `i64`
 /// values cannot overflow.
 #[inline(always)]
 fn line_off(q: i64, p: i64, d: i64, t: i64, tolerance: i128) -> bool {
     let fits = |m: i64| (-MONEY_LIMIT < m) & (m < MONEY_LIMIT);
-    let within = (0 <= q) & (q < QUANTITY_LIMIT) & (p >= 0) & fits(p) & fits(d) & fits(t);
+    let within = (0..QUANTITY_LIMIT).contains(&q) & (p >= 0) & fits(p) & fits(d) & fits(t);
     let difference = i128::from(t) - (i128::from(q) * i128::from(p) - i128::from(d));
     within & ((difference > tolerance) | (difference < -tolerance))
 }
