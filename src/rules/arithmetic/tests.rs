@@ -376,18 +376,30 @@ fn orders_without_lines_in_their_region_are_not_checked() {
     assert!(run(&ORDER_TOTAL, &c).is_empty());
 }
 
+/// Lines of the one-pass tests that are off: the first, either side of the
+/// first boundary between pieces, and the last of 70,000.
+const OFF_AT: [usize; 4] = [0, 65_535, 65_536, 69_999];
+
+/// 70,000 line totals: `right`, but `off` at the rows `at`.
+fn totals_off_at(
+    at: &[usize],
+    right: &'static str,
+    off: &'static str,
+) -> Vec<Option<&'static str>> {
+    (0..70_000)
+        .map(|i| Some(if at.contains(&i) { off } else { right }))
+        .collect()
+}
+
 #[test]
 fn lines_off_are_found_at_their_position_on_both_sides_of_a_piece_boundary() {
     // 70,000 lines of 2 × 1.50 = 3.00; four are off, two of them either side
     // of the first boundary between the pieces checked side by side.
-    let n = 70_000;
-    let off = [0usize, 65_535, 65_536, n - 1];
-    let totals: Vec<Option<&str>> = (0..n)
-        .map(|i| Some(if off.contains(&i) { "3.02" } else { "3.00" }))
-        .collect();
+    let totals = totals_off_at(&OFF_AT, "3.00", "3.02");
+    let n = totals.len();
     let lines = amounts(&vec![Some(2); n], &vec![Some("1.50"); n], &totals);
     let found = lines_maybe_off(&lines, 10_000).expect("pass runs");
-    assert_eq!(found, off.map(|i| i as polars::prelude::IdxSize));
+    assert_eq!(found, OFF_AT.map(|i| i as polars::prelude::IdxSize));
     // Within the tolerance of 0.02, none is off.
     assert!(
         lines_maybe_off(&lines, 20_000)
@@ -400,15 +412,12 @@ fn lines_off_are_found_at_their_position_on_both_sides_of_a_piece_boundary() {
 fn lines_off_are_found_the_same_with_or_without_an_empty_cell() {
     // With a discount in every line, no column has a null: the values are
     // read from their slices. An empty discount reads as none.
-    let n = 70_000;
-    let off = [0usize, 65_535, 65_536, n - 1];
-    let totals: Vec<Option<&str>> = (0..n)
-        .map(|i| Some(if off.contains(&i) { "2.92" } else { "2.90" }))
-        .collect();
+    let totals = totals_off_at(&OFF_AT, "2.90", "2.92");
+    let n = totals.len();
     let quantity = vec![Some(2); n];
     let price = vec![Some("1.50"); n];
     let full = with_discount(&quantity, &price, &vec![Some("0.10"); n], &totals);
-    let expected = off.map(|i| i as polars::prelude::IdxSize);
+    let expected = OFF_AT.map(|i| i as polars::prelude::IdxSize);
     assert_eq!(lines_maybe_off(&full, 10_000).expect("pass runs"), expected);
     let mut discounts = vec![Some("0.10"); n];
     discounts[7] = None;
