@@ -472,13 +472,10 @@ fn amounts(
     unit_price: &[Option<&str>],
     line_total: &[Option<&str>],
 ) -> polars::prelude::DataFrame {
-    table(
-        Entity::OrderLines,
-        vec![
-            ints("quantity", quantity),
-            decs("unit_price", unit_price),
-            decs("discount", &vec![None; quantity.len()]),
-            decs("line_total", line_total),
-        ],
+    with_discount(
+        quantity,
+        unit_price,
+        &vec![None; quantity.len()],
+        line_total,
     )
 }
