@@ -48,6 +48,7 @@ pub fn read_csv(
             reason: "binary content (NUL bytes) where text was expected".into(),
         },
     })?;
+    let quotes = decoded.quotes;
     let (text, line_ending) = normalise_line_ends(decoded.text);
     let prefer_tab = matches!(extension.to_ascii_lowercase().as_str(), "tsv" | "tab");
     let sniff = sniff(&text, prefer_tab);
@@ -60,7 +61,7 @@ pub fn read_csv(
         (sniff.delimiter, sniff.usual_fields),
         threads,
         PARALLEL_MIN_BYTES,
-        behind.as_ref(),
+        (behind.as_ref(), quotes),
     )
     .map_err(|_| ReadError::TooLarge {
         file: display.to_string(),
@@ -240,21 +241,28 @@ struct ColumnBuilder {
 pub struct TooLarge;
 
 pub fn parse(text: &str, delimiter: u8, usual: u32, threads: usize) -> Result<Parsed, TooLarge> {
-    parse_in_chunks_of(text, (delimiter, usual), threads, PARALLEL_MIN_BYTES, None)
+    parse_in_chunks_of(
+        text,
+        (delimiter, usual),
+        threads,
+        PARALLEL_MIN_BYTES,
+        (None, None),
+    )
 }
 
 /// [`parse`] with the size from which a text is split into chunks, handing
-/// parsed pages back through `behind` when the text is a file mapping.
+/// parsed pages back through `behind` when the text is a file mapping;
+/// `quotes` says whether the text holds a quote, when that is known.
 fn parse_in_chunks_of(
     text: &str,
     (delimiter, usual): (u8, u32),
     threads: usize,
     min_bytes: usize,
-    behind: Option<&Behind>,
+    (behind, quotes): (Option<&Behind>, Option<bool>),
 ) -> Result<Parsed, TooLarge> {
     // Without a quote anywhere, a record is a line and a field is the text
     // between delimiters: split directly, without the quote-aware parser.
-    let splitter = match has_quote(text.as_bytes()) {
+    let splitter = match quotes.unwrap_or_else(|| has_quote(text.as_bytes())) {
         false => Splitter::Plain(behind),
         true => Splitter::Quoted,
     };

@@ -13,6 +13,9 @@ pub struct Decoded<'a> {
     pub bom: bool,
     /// Whether bytes that do not exist in the encoding were replaced by U+FFFD.
     pub had_errors: bool,
+    /// Whether the text holds a double quote, when that was seen as it was
+    /// checked (a large UTF-8 file).
+    pub quotes: Option<bool>,
 }
 
 /// What looks wrong with bytes that should be text.
@@ -42,24 +45,28 @@ pub fn decode<'a>(
         return Err(NotText::Binary);
     }
     match utf8(bytes) {
-        Some(text) => Ok(Decoded {
+        Some((text, quotes)) => Ok(Decoded {
             text: Cow::Borrowed(text),
             encoding: UTF_8,
             bom: false,
             had_errors: false,
+            quotes,
         }),
         None => Ok(transcode(bytes, WINDOWS_1252, false)),
     }
 }
 
-/// Bytes checked per piece: a large file is checked in pieces side by side.
-const UTF8_PIECE: usize = 4 << 20;
+/// Bytes checked per piece: a large file is checked in pieces side by side,
+/// each small enough to be searched for a quote while it is still in the
+/// core's cache.
+const UTF8_PIECE: usize = 1 << 20;
 
-/// `bytes` as text when they are valid UTF-8.
-fn utf8(bytes: &[u8]) -> Option<&str> {
+/// `bytes` as text when they are valid UTF-8, and for a large text whether
+/// it holds a double quote (found in the same pass).
+fn utf8(bytes: &[u8]) -> Option<(&str, Option<bool>)> {
     use rayon::prelude::*;
-    if bytes.len() < 2 * UTF8_PIECE {
-        return std::str::from_utf8(bytes).ok();
+    if bytes.len() < 8 * UTF8_PIECE {
+        return std::str::from_utf8(bytes).ok().map(|text| (text, None));
     }
     // The first piece starts at 0; each later one on the first byte at or
     // after its even share that begins a character (not 10xxxxxx), so the
@@ -74,15 +81,23 @@ fn utf8(bytes: &[u8]) -> Option<&str> {
         }))
         .collect();
     starts.push(bytes.len());
-    let valid = starts.par_windows(2).all(|w| {
-        bytes
-            .get(w[0]..w[1])
-            .is_some_and(|piece| std::str::from_utf8(piece).is_ok())
-    });
+    // Per piece: `None` when it is not UTF-8, else whether it holds a quote.
+    let pieces: Option<Vec<bool>> = starts
+        .par_windows(2)
+        .map(|w| {
+            let piece = bytes.get(w[0]..w[1])?;
+            std::str::from_utf8(piece).ok()?;
+            Some(memchr::memchr(b'"', piece).is_some())
+        })
+        .collect();
+    let quotes = pieces?.contains(&true);
     // SAFETY: the pieces cover `bytes` end to end (each starts where the one
     // before ends), and each is valid UTF-8: a sequence of whole characters.
     // Whole characters one after another are valid UTF-8.
-    valid.then(|| unsafe { std::str::from_utf8_unchecked(bytes) })
+    Some((
+        unsafe { std::str::from_utf8_unchecked(bytes) },
+        Some(quotes),
+    ))
 }
 
 fn transcode<'a>(bytes: &'a [u8], enc: &'static Encoding, bom: bool) -> Decoded<'a> {
@@ -92,6 +107,7 @@ fn transcode<'a>(bytes: &'a [u8], enc: &'static Encoding, bom: bool) -> Decoded<
         encoding: enc,
         bom,
         had_errors,
+        quotes: None,
     }
 }
 
@@ -126,8 +142,12 @@ mod tests {
     fn a_large_text_is_checked_in_pieces_as_one() {
         // Two-, three- and four-byte characters across every piece boundary.
         let line = "SKU-1,Café,€12,𝄞 note\n";
-        let text = line.repeat(3 * UTF8_PIECE / line.len());
-        assert_eq!(utf8(text.as_bytes()), Some(text.as_str()));
+        let text = line.repeat(9 * UTF8_PIECE / line.len());
+        assert_eq!(utf8(text.as_bytes()), Some((text.as_str(), Some(false))));
+        // A quote in the last piece only is seen; a small text leaves it to the reader.
+        let quoted = format!("{text}\"x\"\n");
+        assert_eq!(utf8(quoted.as_bytes()), Some((quoted.as_str(), Some(true))));
+        assert_eq!(utf8(line.as_bytes()), Some((line, None)));
         // One bad byte anywhere (first, inside a piece, last) is found.
         for at in [0, UTF8_PIECE + 7, text.len() - 1] {
             let mut bad = text.clone().into_bytes();

@@ -50,7 +50,8 @@ fn row_flags_are_found_as_records_are_split() {
     let quoted = plain.replace("SO-1", "\"SO-1\"");
     for text in [plain, quoted.as_str()] {
         for (threads, min_bytes) in [(1, 1 << 20), (4, 16)] {
-            let parsed = parse_in_chunks_of(text, (b',', 3), threads, min_bytes, None).unwrap();
+            let parsed =
+                parse_in_chunks_of(text, (b',', 3), threads, min_bytes, (None, None)).unwrap();
             let flags = &parsed.flags;
             assert_eq!(flags.blank, [false, false, true, true, false, false, false]);
             assert_eq!(
@@ -196,7 +197,7 @@ proptest::proptest! {
         let text = cells.join(",");
         let one = parse(&text, b',', 3, 1).unwrap();
         // Chunks from 64 bytes, so small texts are split too, seams and all.
-        let many = parse_in_chunks_of(&text, (b',', 3), 4, 64, None).unwrap();
+        let many = parse_in_chunks_of(&text, (b',', 3), 4, 64, (None, None)).unwrap();
         proptest::prop_assert_eq!(&one.flags, &flags_of(&one.grid));
         proptest::prop_assert_eq!(&many.flags, &flags_of(&many.grid));
         proptest::prop_assert_eq!(&one.lines, &many.lines);
@@ -360,4 +361,18 @@ fn a_quote_is_found_anywhere_in_a_large_text() {
         assert!(has_quote(&bytes), "quote at {at}");
         bytes[at] = b'a';
     }
+}
+
+#[test]
+fn a_quote_seen_as_a_large_file_is_decoded_sends_it_to_the_quote_aware_parser() {
+    // Over 8 MiB of plain records (checked as UTF-8 in pieces, the quote
+    // search done in the same pass), then one quoted field holding the
+    // delimiter, in the last piece only.
+    let line = "SO-1,SKU-1,3\n";
+    let mut text = format!("Order,SKU,Qty\n{}", line.repeat((9 << 20) / line.len()));
+    text.push_str("SO-2,\"SKU,2\",4\n");
+    let (sheet, _) = read(text.as_bytes());
+    let last = sheet.grid.rows() - 1;
+    assert_eq!(row(&sheet, last), ["SO-2", "SKU,2", "4"]);
+    assert_eq!(sheet.grid.cols(), 3);
 }
