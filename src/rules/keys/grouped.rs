@@ -55,9 +55,7 @@ impl Part {
     /// Row `i`'s value against row `j`'s.
     #[inline]
     fn order(&self, i: usize, j: usize) -> Ordering {
-        fn nulls_first<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
-            a.cmp(&b)
-        }
+        // `None` orders before `Some`: nulls first.
         match self {
             Part::Text(a) => {
                 let (vi, vj) = (a.views().get(i), a.views().get(j));
@@ -70,9 +68,9 @@ impl Part {
                     (valid_i, valid_j) => valid_i.cmp(&valid_j),
                 }
             }
-            Part::Int(a) => nulls_first(a.get(i), a.get(j)),
-            Part::Source(a) => nulls_first(a.get(i), a.get(j)),
-            Part::Bool(a) => nulls_first(a.get(i), a.get(j)),
+            Part::Int(a) => a.get(i).cmp(&a.get(j)),
+            Part::Source(a) => a.get(i).cmp(&a.get(j)),
+            Part::Bool(a) => a.get(i).cmp(&a.get(j)),
         }
     }
 
